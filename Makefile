@@ -1,0 +1,59 @@
+# The two commands a new machine needs: `make run` and `make test`. See README.md.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PERSONS ?= 2000
+# pytest-xdist workers; browser tests run in their own pass.
+WORKERS ?= 2
+
+.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages demo-big messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+messages: $(VENV)/.installed
+	cd igor && IGOR_TESTING=1 ../$(BIN)/igor compilemessages --verbosity 0
+
+run: export DEBUG = 1
+run: export IGOR_DEMO = 1
+run: $(VENV)/.installed messages
+	mkdir -p var
+	$(BIN)/igor migrate --verbosity 0
+	$(BIN)/igor demo --persons $(DEMO_PERSONS) --seed 1 --if-empty
+	$(BIN)/igor demo_logins
+	$(BIN)/igor runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-dev
+	IGOR_TESTING=1 $(BIN)/mypy igor
+
+migrations-check: $(VENV)/.installed-dev
+	IGOR_TESTING=1 $(BIN)/igor makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed-dev messages
+	IGOR_TESTING=1 $(BIN)/pytest -n $(WORKERS) -m "not browser" -q
+	IGOR_TESTING=1 $(BIN)/pytest -m browser -q -rs
+
+test: lint typecheck migrations-check pytest
+
+bench: bench-pages
+
+bench-pages: $(VENV)/.installed-dev
+	IGOR_TESTING=1 $(BIN)/igor bench_pages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "igor.accounts"
+    label = "accounts"
+    verbose_name = "Organisations, units and staff"

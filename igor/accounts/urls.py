@@ -1,0 +1,12 @@
+from django.urls import path
+
+from igor.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("logga-in/", views.login_view, name="login"),
+    path("verifiera/", views.verify_view, name="verify"),
+    path("logga-ut/", views.logout_view, name="logout"),
+    path("roll/", views.acting_role_view, name="acting_role"),
+    path("session/", views.session_ping, name="session_ping"),
+]

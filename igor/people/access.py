@@ -1,0 +1,63 @@
+"""Reading persons: search and loading, always through the access policy."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import QuerySet
+
+from igor.accounts.models import User
+from igor.lib.identity import IdentityKind, InvalidIdentityNumber, normalise, normalise_name
+from igor.lib.web import PAGE_SIZE, Page, paginate
+from igor.people.models import Person
+from igor.sharing.policy import Scope, persons_visible_to, scope_for
+
+_DIGITS = re.compile(r"^[\d\s+-]{10,13}$")
+_LAST = "\U0010ffff"  # sorts after every other character, so [p, p+_LAST) is "starts with p"
+
+
+def identity_query(text: str) -> str | None:
+    """The stored form of an identity number typed into a search box, if it is one."""
+    if not _DIGITS.match(text.strip()):
+        return None
+    for kind in (IdentityKind.PERSONNUMMER, IdentityKind.SAMORDNINGSNUMMER):
+        try:
+            return normalise(kind, text)
+        except InvalidIdentityNumber:
+            continue
+    return None
+
+
+def _matching(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
+    number = identity_query(text)
+    if number:
+        return queryset.filter(identity_number=number)
+    prefix = normalise_name(text)
+    return queryset.filter(search_name__gte=prefix, search_name__lt=prefix + _LAST)
+
+
+def search_persons(user: User, text: str, number: int = 1) -> Page[Person]:
+    """One page of visible persons matching a name prefix or an identity number.
+
+    The user's own scope and what is shared with them are queried apart and merged, so that each
+    query can walk its index in name order (one OR-ed query would have to sort every match).
+    """
+    scope = scope_for(user)
+    offset = (number - 1) * PAGE_SIZE
+    own = _matching(Person.objects.filter(scope.own()), text).order_by("search_name", "id")
+    rows = list(own.select_related("unit")[: offset + PAGE_SIZE + 1])
+    shared = _shared(scope)
+    if shared:
+        rows += list(_matching(Person.objects.filter(pk__in=shared), text).select_related("unit"))
+        rows.sort(key=lambda person: (person.search_name, person.pk))
+    return paginate(rows[offset:], number)
+
+
+def _shared(scope: Scope) -> set[int]:
+    return set(scope.person_bases) | scope.glass_persons
+
+
+def persons_for_case(user: User, unit_id: int, text: str) -> list[Person]:
+    """Own persons in one unit matching a search, for adding as parties (max one page)."""
+    visible = persons_visible_to(user).filter(organisation_id=user.organisation_id, unit_id=unit_id)
+    return list(_matching(visible, text).order_by("search_name", "id")[:PAGE_SIZE])

@@ -1,0 +1,290 @@
+"""The access policy: the one place that answers "may this user see this row, and on what basis?"
+
+Rules (ARCHITECTURE §4):
+A1 own organisation's rows within the user's units;
+A2 the other organisation's rows only while an active sharing basis covers them, within its scope;
+A3 withdrawal or expiry ends access at the next request (the scope is computed per call, never cached);
+A4 every read across the wall is recorded as a disclosure (see `audit_read`);
+A5 protected-identity fields only to the owning organisation's staff, on an explicit reveal;
+A6 researchers and administrators see no case data;
+A7 break-the-glass grants, flagged for review;
+A8 the acting role is recorded with each access.
+
+Views and the API never filter by organisation themselves: they call the functions below.
+Missing and forbidden rows look the same (Http404).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from igor.accounts.models import User
+from igor.accounts.roles import Cap
+from igor.audit.record import record, record_disclosure
+from igor.cases.models import Case, Incident, JournalEntry, Party
+from igor.people.models import Person
+from igor.sharing.models import BreakGlassGrant, SharingBasis
+
+T = TypeVar("T")
+
+
+@dataclass
+class Scope:
+    """What one user may see at one moment, beyond their own organisation's rows."""
+
+    user: User
+    organisation_id: int | None
+    unit_ids: list[int]
+    works_with_cases: bool
+    person_bases: dict[int, SharingBasis] = field(default_factory=dict)
+    case_bases: dict[int, SharingBasis] = field(default_factory=dict)
+    incident_bases: dict[int, SharingBasis] = field(default_factory=dict)
+    journal_bases: dict[int, SharingBasis] = field(default_factory=dict)
+    glass_persons: set[int] = field(default_factory=set)
+    glass_cases: set[int] = field(default_factory=set)
+
+    def own(self, prefix: str = "") -> Q:
+        if not self.works_with_cases:
+            return Q(pk__in=[])
+        return Q(
+            **{
+                f"{prefix}organisation_id": self.organisation_id,
+                f"{prefix}unit_id__in": self.unit_ids,
+            }
+        )
+
+    def is_own(self, organisation_id: int, unit_id: int) -> bool:
+        return (
+            self.works_with_cases
+            and organisation_id == self.organisation_id
+            and unit_id in self.unit_ids
+        )
+
+
+def scope_for(user: User, now: datetime.datetime | None = None) -> Scope:
+    """The user's scope now. Computed afresh on every call, so a withdrawal bites at once (A3)."""
+    works = bool(user.is_authenticated and user.can(Cap.VIEW_CASE_DATA) and user.organisation_id)
+    scope = Scope(
+        user=user,
+        organisation_id=user.organisation_id if works else None,
+        unit_ids=user.unit_ids() if works else [],
+        works_with_cases=works,
+    )
+    if not works:
+        return scope
+    now = now or timezone.now()
+    bases = list(
+        SharingBasis.objects.active_at(now)
+        .filter(recipient_id=user.organisation_id, unit_id__in=scope.unit_ids)
+        .order_by("valid_from", "id")
+    )
+    _add_bases(scope, bases)
+    for grant in BreakGlassGrant.objects.filter(user=user, expires_at__gt=now):
+        target = scope.glass_persons if grant.object_type == "person" else scope.glass_cases
+        target.add(grant.object_id)
+    return scope
+
+
+def _add_bases(scope: Scope, bases: list[SharingBasis]) -> None:
+    whole_person = [b for b in bases if b.case_id is None]
+    cases_of: dict[int, list[int]] = defaultdict(list)
+    if whole_person:
+        parties = Party.objects.filter(
+            person_id__in={b.subject_id for b in whole_person}
+        ).values_list("person_id", "case_id")
+        for person_id, case_id in parties:
+            cases_of[person_id].append(case_id)
+    for basis in bases:
+        if basis.covers_person:
+            scope.person_bases.setdefault(basis.subject_id, basis)
+        case_ids = [basis.case_id] if basis.case_id else cases_of.get(basis.subject_id, [])
+        for case_id in case_ids:
+            if basis.covers_cases:
+                scope.case_bases.setdefault(case_id, basis)
+            if basis.covers_incidents:
+                scope.incident_bases.setdefault(case_id, basis)
+            if basis.covers_journal:
+                scope.journal_bases.setdefault(case_id, basis)
+
+
+# --- Querysets: the only way to list protected rows -------------------------------------------
+
+
+def persons_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Person]:
+    scope = scope or scope_for(user)
+    shared = set(scope.person_bases) | scope.glass_persons
+    return Person.objects.filter(scope.own() | Q(pk__in=shared))
+
+
+def cases_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Case]:
+    scope = scope or scope_for(user)
+    shared = set(scope.case_bases) | scope.glass_cases
+    return Case.objects.filter(scope.own() | Q(pk__in=shared))
+
+
+def incidents_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Incident]:
+    scope = scope or scope_for(user)
+    shared = set(scope.incident_bases) | scope.glass_cases
+    return Incident.objects.filter(scope.own("case__") | Q(case_id__in=shared))
+
+
+def journal_visible_to(user: User, scope: Scope | None = None) -> QuerySet[JournalEntry]:
+    scope = scope or scope_for(user)
+    shared = set(scope.journal_bases) | scope.glass_cases
+    return JournalEntry.objects.filter(scope.own("case__") | Q(case_id__in=shared))
+
+
+# --- Single rows: fetched and checked together ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access(Generic[T]):
+    """A row the user may see, and why."""
+
+    obj: T
+    scope: Scope
+    cross_wall: bool
+    basis: SharingBasis | None
+    break_glass: bool
+
+    @property
+    def editable(self) -> bool:
+        return not self.cross_wall and self.scope.user.can(Cap.EDIT_CASE_DATA)
+
+
+def _access(
+    scope: Scope,
+    obj: T,
+    owner: tuple[int, int],
+    bases: dict[int, SharingBasis],
+    glass: set[int],
+    pk: int,
+) -> Access[T]:
+    if scope.is_own(*owner):
+        return Access(obj, scope, cross_wall=False, basis=None, break_glass=False)
+    if pk in bases:
+        return Access(obj, scope, cross_wall=True, basis=bases[pk], break_glass=False)
+    if pk in glass and scope.works_with_cases:
+        return Access(obj, scope, cross_wall=True, basis=None, break_glass=True)
+    raise Http404
+
+
+def get_person_for(user: User, pk: int, *, for_edit: bool = False) -> Access[Person]:
+    """The person with this id if the user may see it (and edit it, if asked); else Http404."""
+    scope = scope_for(user)
+    person = Person.objects.filter(pk=pk).select_related("organisation", "unit").first()
+    if person is None:
+        raise Http404
+    access = _access(
+        scope,
+        person,
+        (person.organisation_id, person.unit_id),
+        scope.person_bases,
+        scope.glass_persons,
+        person.pk,
+    )
+    if for_edit and not access.editable:
+        raise Http404
+    return access
+
+
+def get_case_for(user: User, pk: int, *, for_edit: bool = False) -> Access[Case]:
+    """The case with this id if the user may see it (and edit it, if asked); else Http404."""
+    scope = scope_for(user)
+    case = Case.objects.filter(pk=pk).select_related("organisation", "unit", "owner").first()
+    if case is None:
+        raise Http404
+    access = _access(
+        scope,
+        case,
+        (case.organisation_id, case.unit_id),
+        scope.case_bases,
+        scope.glass_cases,
+        case.pk,
+    )
+    if for_edit and not access.editable:
+        raise Http404
+    return access
+
+
+def sees_incidents(access: Access[Case]) -> bool:
+    return (
+        not access.cross_wall or access.break_glass or access.obj.pk in access.scope.incident_bases
+    )
+
+
+def sees_journal(access: Access[Case]) -> bool:
+    return (
+        not access.cross_wall or access.break_glass or access.obj.pk in access.scope.journal_bases
+    )
+
+
+def sees_person(scope: Scope, person: Person) -> bool:
+    return (
+        scope.is_own(person.organisation_id, person.unit_id)
+        or person.pk in scope.person_bases
+        or person.pk in scope.glass_persons
+    )
+
+
+def may_reveal_protected(access: Access[Person]) -> bool:
+    """Rule A5: protected details only to the owning organisation's staff with the capability."""
+    return not access.cross_wall and access.scope.user.can(Cap.REVEAL_PROTECTED)
+
+
+def shows_contact_details(access: Access[Person]) -> bool:
+    """Ordinary (unprotected) contact details: own organisation, or a basis covering the person."""
+    return not access.obj.is_protected and (not access.cross_wall or access.basis is not None)
+
+
+def may_break_glass(user: User) -> bool:
+    return user.can(Cap.BREAK_GLASS)
+
+
+# --- Recording reads (A4, A8) --------------------------------------------------------------------
+
+
+def audit_read(
+    access: Access[Person] | Access[Case],
+    *,
+    object_type: str,
+    purpose: str,
+    acting_role: str,
+    person_id: int | None = None,
+    case_id: int | None = None,
+) -> None:
+    """One audit event for a read of personal data; across the wall also a disclosure."""
+    obj = access.obj
+    assert isinstance(obj, Person | Case)
+    user = access.scope.user
+    if access.cross_wall:
+        record_disclosure(
+            actor=user,
+            from_organisation=obj.organisation,
+            basis=access.basis,
+            break_glass=access.break_glass,
+            object_type=object_type,
+            object_id=obj.pk,
+            person_id=person_id,
+            case_id=case_id,
+            purpose=purpose,
+            acting_role=acting_role,
+        )
+        return
+    record(
+        actor=user,
+        verb="read",
+        object_type=object_type,
+        object_id=obj.pk,
+        person_id=person_id,
+        case_id=case_id,
+        purpose=purpose,
+        acting_role=acting_role,
+    )
