@@ -105,6 +105,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Parallel test runs on one PostgreSQL server each need their own throwaway database name.
+DATABASES["default"]["TEST"] = {"NAME": env_str("IGOR_TEST_DATABASE_NAME", "") or None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so the audit chain head is never read stale.
