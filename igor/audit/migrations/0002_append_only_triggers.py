@@ -20,7 +20,7 @@ $$ LANGUAGE plpgsql;
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    schema_editor.execute(FUNCTION, params=None)
     for table in APPEND_ONLY_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
