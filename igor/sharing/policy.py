@@ -248,6 +248,24 @@ def may_break_glass(user: User) -> bool:
     return user.can(Cap.BREAK_GLASS)
 
 
+def find_for_break_glass(user: User, target: str, identifier: str) -> tuple[str, int] | None:
+    """The row an emergency request names: a case reference or an identity number, looked up in
+    the user's own units across both organisations (rule A7). The caller grants and logs access."""
+    from igor.people.access import identity_query
+
+    if not may_break_glass(user):
+        return None
+    units = user.unit_ids()
+    if target == "case":
+        case = Case.objects.filter(reference=identifier.strip(), unit_id__in=units).first()
+        return ("case", case.pk) if case else None
+    number = identity_query(identifier)
+    if not number:
+        return None
+    person = Person.objects.filter(identity_number=number, unit_id__in=units).order_by("pk").first()
+    return ("person", person.pk) if person else None
+
+
 # --- Recording reads (A4, A8) --------------------------------------------------------------------
 
 
