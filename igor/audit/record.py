@@ -80,6 +80,7 @@ def record_disclosure(
     case_id: int | None,
     purpose: str,
     acting_role: str,
+    data: dict[str, Any] | None = None,
 ) -> Disclosure:
     """A read across the wall: an audit event and a row in the disclosure register."""
     assert actor.organisation is not None
@@ -95,6 +96,7 @@ def record_disclosure(
         basis=basis_label,
         acting_role=acting_role,
         break_glass=break_glass,
+        data=data,
     )
     return Disclosure.objects.create(
         at=event.at,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -277,9 +277,16 @@ def audit_read(
     acting_role: str,
     person_id: int | None = None,
     case_id: int | None = None,
+    object_id: int | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
-    """One audit event for a read of personal data; across the wall also a disclosure."""
+    """One audit event for a read of personal data; across the wall also a disclosure.
+
+    `object_id` names a row inside the loaded person or case (an incident, a journal entry) when
+    that is what was read; `data` carries e.g. the ids a list returned.
+    """
     obj = access.obj
+    read_id = obj.pk if object_id is None else object_id
     assert isinstance(obj, Person | Case)
     user = access.scope.user
     if access.cross_wall:
@@ -289,20 +296,22 @@ def audit_read(
             basis=access.basis,
             break_glass=access.break_glass,
             object_type=object_type,
-            object_id=obj.pk,
+            object_id=read_id,
             person_id=person_id,
             case_id=case_id,
             purpose=purpose,
             acting_role=acting_role,
+            data=data,
         )
         return
     record(
         actor=user,
         verb="read",
         object_type=object_type,
-        object_id=obj.pk,
+        object_id=read_id,
         person_id=person_id,
         case_id=case_id,
         purpose=purpose,
         acting_role=acting_role,
+        data=data,
     )
