@@ -19,7 +19,7 @@ def requires(cap: Cap) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             user = request.user
-            if not user.is_authenticated or not user.can(cap):  # type: ignore[union-attr]
+            if not user.is_authenticated or not user.can(cap):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

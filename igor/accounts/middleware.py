@@ -55,9 +55,15 @@ class RequireVerifiedStaffMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.path}")
-        if not user.is_verified():  # type: ignore[union-attr]
+        if not is_verified(user):
             return redirect("accounts:verify")
         return None
+
+
+def is_verified(user: Any) -> bool:
+    """Whether the session has passed the TOTP step (django-otp adds is_verified to the user)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
 
 
 def _login_url() -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,8 +60,6 @@ class User(AbstractUser):
     )
     units = models.ManyToManyField(Unit, related_name="staff", blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("staff member")

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from igor.accounts import actions
 from igor.accounts.context import ACTING_ROLE
 from igor.accounts.forms import ActingRoleForm, LoginForm, TokenForm
-from igor.accounts.middleware import LOGIN_AT
+from igor.accounts.middleware import LOGIN_AT, is_verified
 from igor.accounts.models import User
 
 NEXT = "igor_next"
@@ -34,7 +34,7 @@ NEXT = "igor_next"
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and is_verified(request.user):
         return redirect("home")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

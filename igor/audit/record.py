@@ -114,8 +114,9 @@ def record_disclosure(
 
 def _events_in_order() -> Iterator[dict[str, Any]]:
     for event in AuditEvent.objects.order_by("seq").values().iterator(chunk_size=2000):
-        event["at"] = event["at"].isoformat()
-        yield event
+        row: dict[str, Any] = dict(event)
+        row["at"] = event["at"].isoformat()
+        yield row
 
 
 def verify() -> list[ChainProblem]:

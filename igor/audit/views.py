@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,10 +23,11 @@ from igor.lib.web import PAGE_SIZE, page_number, paginate, role_of, staff
 
 def events_visible_to(user: User) -> QuerySet[AuditEvent]:
     """A lead reviews the events of staff in their own organisation and units."""
-    colleagues = User.objects.filter(
-        organisation_id=user.organisation_id, units__in=user.unit_ids()
-    ).values("pk")
-    return AuditEvent.objects.filter(actor__in=colleagues)
+    return AuditEvent.objects.filter(actor__in=_colleagues(user).values("pk"))
+
+
+def _colleagues(user: User) -> QuerySet[User]:
+    return User.objects.filter(organisation=user.organisation, units__in=user.unit_ids()).distinct()
 
 
 def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -57,13 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
     user = staff(request)
     form = AuditFilterForm(request.GET or None)
     actor_field = form.fields["actor"]
-    actor_field.queryset = (
-        User.objects.filter(  # type: ignore[attr-defined]
-            organisation_id=user.organisation_id, units__in=user.unit_ids()
-        )
-        .distinct()
-        .order_by("username")
-    )
+    assert isinstance(actor_field, ModelChoiceField)
+    actor_field.queryset = _colleagues(user).order_by("username")
     data = form.cleaned_data if form.is_valid() else {}
     number = page_number(data.get("page"))
     events = _filtered(events_visible_to(user), data).select_related("actor").order_by("-seq")

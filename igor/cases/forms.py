@@ -97,10 +97,15 @@ class PartyForm(forms.Form):
     )
 
 
+class PartyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.full_name} ({obj.get_role_display()})"
+
+
 class RelationForm(forms.Form):
-    from_party = forms.ModelChoiceField(label=_("Person"), queryset=Party.objects.none())
+    from_party = PartyChoiceField(label=_("Person"), queryset=Party.objects.none())
     kind = forms.ChoiceField(label=_("is the … of"), choices=RelationKind.choices)
-    to_party = forms.ModelChoiceField(label=_("Other person"), queryset=Party.objects.none())
+    to_party = PartyChoiceField(label=_("Other person"), queryset=Party.objects.none())
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,9 +113,6 @@ class RelationForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = parties
-            field.label_from_instance = lambda party: (  # type: ignore[method-assign]
-                f"{party.person.full_name} ({party.get_role_display()})"
-            )
 
 
 class IncidentForm(forms.Form):

@@ -23,7 +23,7 @@ from igor.cases.forms import (
     RelationForm,
 )
 from igor.cases.models import JournalEntry, Party
-from igor.lib.web import add_action_errors, page_number, role_of, staff
+from igor.lib.web import add_action_errors, is_htmx, page_number, role_of, staff
 from igor.people.access import persons_for_case
 from igor.sharing import policy
 
@@ -35,7 +35,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     page = list_cases(staff(request), filters, page_number(filters.get("page")))
     context = {"form": form, "page": page, "own_organisation": staff(request).organisation_id}
-    template = "cases/list.html#table" if request.htmx else "cases/list.html"
+    template = "cases/list.html#table" if is_htmx(request) else "cases/list.html"
     return TemplateResponse(request, template, context)
 
 

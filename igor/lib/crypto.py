@@ -71,7 +71,7 @@ def decrypt(stored: str, context: str) -> str:
         raise DecryptionError("ciphertext does not authenticate") from exc
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A text column stored encrypted. Empty text is stored as empty (nothing to hide).
 
     Encrypted columns cannot be searched or ordered: keep searchable facts elsewhere.

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 
-class SortableTextField(models.CharField):  # type: ignore[type-arg]
+class SortableTextField(models.CharField):
     """A CharField with byte-order ("C") collation on PostgreSQL.
 
     With it a plain b-tree index serves both prefix search (LIKE 'abc%') and ORDER BY, whatever

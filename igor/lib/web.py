@@ -22,6 +22,11 @@ def staff(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx asked for a fragment (django-htmx sets request.htmx)."""
+    return bool(getattr(request, "htmx", False))
+
+
 def role_of(request: HttpRequest) -> str:
     return acting_role(request)
 

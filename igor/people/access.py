@@ -59,5 +59,6 @@ def _shared(scope: Scope) -> set[int]:
 
 def persons_for_case(user: User, unit_id: int, text: str) -> list[Person]:
     """Own persons in one unit matching a search, for adding as parties (max one page)."""
-    visible = persons_visible_to(user).filter(organisation_id=user.organisation_id, unit_id=unit_id)
+    scope = scope_for(user)
+    visible = persons_visible_to(user, scope).filter(scope.own(), unit_id=unit_id)
     return list(_matching(visible, text).order_by("search_name", "id")[:PAGE_SIZE])

@@ -12,7 +12,7 @@ from igor.accounts.decorators import requires
 from igor.accounts.roles import Cap
 from igor.audit.record import record
 from igor.cases.models import Party
-from igor.lib.web import add_action_errors, page_number, role_of, staff
+from igor.lib.web import add_action_errors, is_htmx, page_number, role_of, staff
 from igor.people import actions
 from igor.people.access import search_persons
 from igor.people.forms import PersonForm, PersonSearchForm, RevealForm
@@ -38,7 +38,7 @@ def search(request: HttpRequest) -> HttpResponse:
             data={"results": [p.pk for p in results.items]},
         )
         context.update(results=results, query=text)
-    template = "people/search.html#results" if request.htmx else "people/search.html"
+    template = "people/search.html#results" if is_htmx(request) else "people/search.html"
     return TemplateResponse(request, template, context)
 
 
