@@ -9,7 +9,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,9 +22,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from igor.accounts import actions
 from igor.accounts.context import ACTING_ROLE
+from igor.accounts.decorators import requires
 from igor.accounts.forms import ActingRoleForm, LoginForm, TokenForm
 from igor.accounts.middleware import LOGIN_AT, is_verified
 from igor.accounts.models import User
+from igor.accounts.roles import Cap
 
 NEXT = "igor_next"
 
@@ -124,3 +126,37 @@ def acting_role_view(request: HttpRequest) -> HttpResponse:
 def session_ping(request: HttpRequest) -> HttpResponse:
     """Keeps an active session alive when the user chooses to (idle warning's button)."""
     return HttpResponse(status=204)
+
+
+@requires(Cap.MANAGE_USERS)
+@require_http_methods(["GET"])
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """Administrators see the staff accounts (names, roles, units), never case data."""
+    users = (
+        User.objects.select_related("organisation")
+        .prefetch_related("units")
+        .order_by("organisation__name", "username")
+    )
+    return TemplateResponse(request, "accounts/staff_list.html", {"staff_members": users})
+
+
+@requires(Cap.MANAGE_USERS)
+@require_POST
+def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    target = User.objects.filter(pk=pk, is_active=True).first()
+    if target is None or target.pk == request.user.pk:
+        raise Http404
+    actions.deactivate_user(actor=cast(User, request.user), user=target)
+    messages.success(request, _("The account is deactivated and all its sessions have ended."))
+    return redirect("accounts:staff")
+
+
+@requires(Cap.MANAGE_USERS)
+@require_POST
+def end_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+    target = User.objects.filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    actions.end_all_sessions(user=target, reason="ended by administrator")
+    messages.success(request, _("All sessions of the account have ended."))
+    return redirect("accounts:staff")
