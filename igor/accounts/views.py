@@ -6,6 +6,7 @@ import time
 from typing import cast
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -73,6 +74,9 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
     form = TokenForm(request.POST or None)
+    # django-otp keeps a tolerance per device (default: one step either side) and ignores
+    # OTP_TOTP_TOLERANCE, so the setting is applied here: a code is valid in its own step only.
+    device.tolerance = settings.OTP_TOTP_TOLERANCE
     if request.method == "POST" and form.is_valid():
         allowed, _details = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["code"].strip()):
