@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "igor.cases",
     "igor.sharing",
     "igor.api",
+    "igor.demo",  # management commands only: demo data and the page benchmark
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,8 @@ AXES_FAILURE_LIMIT = env_int("IGOR_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("IGOR_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout must not restart the cool-off, or an attacker could keep it going forever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("IGOR_TRUSTED_PROXY_COUNT", 0)
@@ -195,7 +198,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Security headers. Production values are the defaults; DEBUG relaxes only what plain http needs.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form POST,
+# which Django's CSRF check rightly refuses. No referrer ever leaves for another host either way.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and not TESTING:
