@@ -192,6 +192,7 @@ def incident(request: HttpRequest, pk: int, incident_pk: int) -> HttpResponse:
         purpose="view incident",
         acting_role=role_of(request),
         case_id=pk,
+        object_id=item.pk,
     )
     return TemplateResponse(
         request, "cases/incident.html", {"case": access.obj, "incident": item, "access": access}
