@@ -1,3 +1,28 @@
-from ninja import NinjaAPI
+"""The JSON API under /api/v1/: one router per kind of record, bearer tokens only.
 
-api = NinjaAPI(title="IGOR API", version="1", urls_namespace="api")
+Every operation has an explicit, stable operation_id: the authorization matrix enumerates the
+operations from the published schema by it. There is no interactive docs page (it would load
+assets from other hosts); the schema itself is at /api/v1/openapi.json.
+"""
+
+from igor.api import cases, incidents, journal, persons
+from igor.api.auth import TokenAuth
+from igor.api.errors import IgorNinjaAPI, install_handlers
+
+api = IgorNinjaAPI(
+    title="IGOR API",
+    version="1",
+    description=(
+        "Persons, cases, incidents and journals under the same access policy and audit as the "
+        "pages. Authenticate with a personal token: `Authorization: Bearer <token>` "
+        "(created with `igor token create USERNAME`)."
+    ),
+    urls_namespace="api",
+    docs_url=None,
+    auth=TokenAuth(),
+)
+install_handlers(api)
+api.add_router("/persons", persons.router)
+api.add_router("/cases", cases.router)
+api.add_router("/cases", incidents.router)
+api.add_router("/cases", journal.router)

@@ -1,0 +1,243 @@
+"""Persons: list, search, register, view.
+
+Contact details follow rule A5: a protected person's phone, e-mail and address are never in any
+response (`contact` is null), and across the wall they are shown only when the basis covers the
+person. A person seen outside the caller's own organisation and units carries `shared: true`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import AfterValidator, Field
+
+from igor.accounts.models import Organisation, User
+from igor.accounts.roles import Cap
+from igor.api.auth import ActingRoleHeader, acting_role, caller
+from igor.api.common import (
+    LAST_PAGE,
+    Id,
+    InputSchema,
+    NoNul,
+    PageOut,
+    PageParam,
+    Required,
+    checked_id,
+    chosen_unit,
+)
+from igor.api.errors import responses
+from igor.audit.record import record
+from igor.lib.identity import IdentityKind
+from igor.lib.web import Page
+from igor.people.access import search_persons
+from igor.people.actions import register_person
+from igor.people.models import Gender, Person, Protection
+from igor.sharing import policy
+
+router = Router(tags=["persons"])
+
+
+def _email(value: str) -> str:
+    if value:
+        validate_email(value)
+    return value
+
+
+class PersonIn(InputSchema):
+    unit: Id | None = Field(None, description="One of your units; may be left out if you have one")
+    first_name: Annotated[str, Required, Field(max_length=100), NoNul]
+    last_name: Annotated[str, Required, Field(max_length=100), NoNul]
+    identity_kind: IdentityKind
+    identity_number: Annotated[str, Field(max_length=20), NoNul] = ""
+    birth_date: datetime.date | None = None
+    gender: Gender = Gender.NOT_STATED
+    gender_description: Annotated[str, Field(max_length=100), NoNul] = ""
+    languages: Annotated[str, Field(max_length=200), NoNul] = ""
+    interpreter_needed: bool = False
+    interpreter_language: Annotated[str, Field(max_length=100), NoNul] = ""
+    phone: Annotated[str, Field(max_length=40), NoNul] = ""
+    email: Annotated[str, Field(max_length=200), NoNul, AfterValidator(_email)] = ""
+    street_address: Annotated[str, Field(max_length=200), NoNul] = ""
+    postal_code: Annotated[str, Field(max_length=10), NoNul] = ""
+    city: Annotated[str, Field(max_length=100), NoNul] = ""
+    protection: Protection = Protection.NONE
+
+
+class PersonSearchIn(InputSchema):
+    """Sent in the body, so that names and identity numbers stay out of URLs and logs."""
+
+    q: Annotated[str, Required, Field(max_length=100), NoNul] = Field(
+        description="Beginning of 'last name first name', or a whole identity number"
+    )
+    page: Annotated[int, Field(ge=1, le=LAST_PAGE)] = 1
+
+
+class PersonItem(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    identity_kind: str
+    identity_number: str
+    birth_date: datetime.date | None
+    protected: bool
+    organisation_id: int
+    unit_id: int
+    shared: bool = Field(description="Seen outside your own organisation and units")
+
+
+class Contact(Schema):
+    phone: str
+    email: str
+    street_address: str
+    postal_code: str
+    city: str
+
+
+class PersonOut(PersonItem):
+    gender: str
+    gender_description: str
+    languages: str
+    interpreter_needed: bool
+    interpreter_language: str
+    contact: Contact | None = Field(
+        description="Null for a protected person (rule A5) and when not shared with you"
+    )
+
+
+class PersonPage(PageOut):
+    items: list[PersonItem]
+
+
+def _item(person: Person, *, shared: bool) -> PersonItem:
+    return PersonItem(
+        id=person.pk,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        identity_kind=person.identity_kind,
+        identity_number=person.identity_number,
+        birth_date=person.birth_date,
+        protected=person.is_protected,
+        organisation_id=person.organisation_id,
+        unit_id=person.unit_id,
+        shared=shared,
+    )
+
+
+def _out(person: Person, *, shared: bool, show_contact: bool) -> PersonOut:
+    contact = None
+    if show_contact and not person.is_protected:  # A5, whatever the caller decided
+        contact = Contact(
+            phone=person.phone,
+            email=person.email,
+            street_address=person.street_address,
+            postal_code=person.postal_code,
+            city=person.city,
+        )
+    return PersonOut(
+        **_item(person, shared=shared).model_dump(),
+        gender=person.gender,
+        gender_description=person.gender_description,
+        languages=person.languages,
+        interpreter_needed=person.interpreter_needed,
+        interpreter_language=person.interpreter_language,
+        contact=contact,
+    )
+
+
+@transaction.atomic
+def _audited_page(
+    user: User, page: Page[Person], *, verb: str, purpose: str, role: str
+) -> PersonPage:
+    """One event for the list call with the ids returned, and a disclosure for each person shown
+    across the wall (A4). The scope is taken afresh, so a basis withdrawn meanwhile hides the row."""
+    scope = policy.scope_for(user)
+    persons = [p for p in page.items if policy.sees_person(scope, p)]
+    record(
+        actor=user,
+        verb=verb,
+        object_type="person",
+        purpose=purpose,
+        acting_role=role,
+        data={"results": [p.pk for p in persons]},
+    )
+    shared = [p for p in persons if not scope.is_own(p.organisation_id, p.unit_id)]
+    organisations = Organisation.objects.in_bulk({p.organisation_id for p in shared})
+    for person in shared:
+        person.organisation = organisations[person.organisation_id]
+        basis = scope.person_bases.get(person.pk)
+        access = policy.Access(person, scope, cross_wall=True, basis=basis, break_glass=not basis)
+        policy.audit_read(
+            access, object_type="person", purpose=purpose, acting_role=role, person_id=person.pk
+        )
+    shared_ids = {p.pk for p in shared}
+    return PersonPage(
+        items=[_item(p, shared=p.pk in shared_ids) for p in persons],
+        page=page.number,
+        has_next=page.has_next,
+    )
+
+
+@router.get("", response=responses(200, PersonPage, 422), operation_id="persons_list")
+def persons_list(
+    request: HttpRequest, paging: PageParam, role: ActingRoleHeader = None
+) -> PersonPage:
+    """The persons you may see, by name. To find someone, use persons_search."""
+    user = caller(request, Cap.VIEW_CASE_DATA)
+    page = search_persons(user, "", paging.page)
+    return _audited_page(
+        user, page, verb="read", purpose="api: list persons", role=acting_role(user, role)
+    )
+
+
+@router.post(
+    "/search", response=responses(200, PersonPage, 400, 422), operation_id="persons_search"
+)
+def persons_search(
+    request: HttpRequest, payload: PersonSearchIn, role: ActingRoleHeader = None
+) -> PersonPage:
+    """Persons whose name begins with `q` ("last first"), or with the identity number `q`."""
+    user = caller(request, Cap.VIEW_CASE_DATA)
+    page = search_persons(user, payload.q, payload.page)
+    return _audited_page(
+        user, page, verb="search", purpose="api: person search", role=acting_role(user, role)
+    )
+
+
+@router.post("", response=responses(201, PersonOut, 400, 422), operation_id="persons_create")
+def persons_create(
+    request: HttpRequest, payload: PersonIn, role: ActingRoleHeader = None
+) -> Status[PersonOut]:
+    """Register a person in your organisation and one of your units."""
+    user = caller(request, Cap.EDIT_CASE_DATA)
+    person = register_person(
+        actor=user,
+        unit=chosen_unit(user, payload.unit),
+        details=payload.model_dump(exclude={"unit"}),
+        acting_role=acting_role(user, role),
+    )
+    return Status(201, _out(person, shared=False, show_contact=True))
+
+
+@router.get(
+    "/{person_id}", response=responses(200, PersonOut, 404, 422), operation_id="persons_detail"
+)
+def persons_detail(
+    request: HttpRequest, person_id: int, role: ActingRoleHeader = None
+) -> PersonOut:
+    user = caller(request, Cap.VIEW_CASE_DATA)
+    access = policy.get_person_for(user, checked_id(person_id))
+    policy.audit_read(
+        access,
+        object_type="person",
+        purpose="api: view person",
+        acting_role=acting_role(user, role),
+        person_id=access.obj.pk,
+    )
+    return _out(
+        access.obj, shared=access.cross_wall, show_contact=policy.shows_contact_details(access)
+    )
