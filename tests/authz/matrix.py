@@ -1,0 +1,463 @@
+"""The authorization matrix: every URL and every API operation of IGOR, classified.
+
+Each entry says who may reach it (public, any verified staff member, or a capability), which
+methods it accepts, which row it is about and what a reader across the wall needs covered. The
+expected outcome of every cell (persona × sharing state × method) follows from these entries by
+the rules of ARCHITECTURE §4, written out below in plain Python, apart from the policy code.
+
+The test walks the URL configuration and the OpenAPI schema and fails for anything not listed
+here, and for anything listed here that no longer exists: a new view cannot slip past.
+
+Outcomes: "200", "204", "302" (a redirect that is the view's own answer), "login" (redirect to
+the login page with ?next=), "verify" (redirect to the TOTP step), "401", "403", "404", "405".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.authz.world import World
+
+# --- Who asks ------------------------------------------------------------------------------------
+
+# What each persona's role lets them do at all, stated here apart from igor/accounts/roles.py.
+CASE_WORK = frozenset(
+    {"view_case_data", "edit_case_data", "reveal_protected", "break_glass", "use_api"}
+)
+ROLE_CAN: dict[str, frozenset[str]] = {
+    "police_a": CASE_WORK,
+    "social_a": CASE_WORK,
+    "lead_a": CASE_WORK | {"view_audit", "view_statistics"},
+    "police_b": CASE_WORK,
+    "social_b": CASE_WORK,
+    "lead_b": CASE_WORK | {"view_audit", "view_statistics"},
+    "researcher": frozenset({"view_statistics"}),
+    "admin": frozenset({"manage_users"}),
+}
+STAFF_PERSONAS = tuple(ROLE_CAN)
+# Not logged in; logged in (as police_a) but not past the TOTP step.
+PAGE_PERSONAS = ("anonymous", "unverified", *STAFF_PERSONAS)
+
+
+@dataclass(frozen=True)
+class Who:
+    name: str
+    kind: str  # "anonymous" | "unverified" | "staff"
+    organisation_id: int | None = None
+    unit_ids: frozenset[int] = frozenset()
+    can: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Wall:
+    """Where the matrix's rows live: police of unit A own them, social services of unit A may
+    receive them under a basis."""
+
+    owner_organisation_id: int
+    recipient_organisation_id: int
+    unit_id: int
+
+    def owns(self, who: Who) -> bool:
+        return who.organisation_id == self.owner_organisation_id and self.unit_id in who.unit_ids
+
+    def receives(self, who: Who) -> bool:
+        return (
+            who.organisation_id == self.recipient_organisation_id and self.unit_id in who.unit_ids
+        )
+
+
+# --- Sharing states of the rows --------------------------------------------------------------------
+
+ALL_CATEGORIES = ("person", "cases", "incidents", "journal")
+
+
+@dataclass(frozen=True)
+class State:
+    """What a basis in this state covers of the world's subject and case, at this moment."""
+
+    covers: frozenset[str]
+    about: str
+
+
+def _covers(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+STATES: dict[str, State] = {
+    "none": State(_covers(), "no basis: the other organisation sees nothing"),
+    "consent": State(_covers(*ALL_CATEGORIES), "active consent covering everything"),
+    "consent_person_only": State(_covers("person"), "consent for personal details only"),
+    "consent_case_only": State(_covers("person", "cases"), "consent without incidents/journal"),
+    "consent_incidents_only": State(
+        _covers("incidents"), "consent for incidents but not the case they belong to"
+    ),
+    "consent_other_case": State(
+        _covers("person"), "consent limited to another case of the same person"
+    ),
+    "consent_other_person": State(_covers(), "consent about somebody else"),
+    "consent_expired": State(_covers(), "consent whose validity ended yesterday"),
+    "consent_not_yet_valid": State(_covers(), "consent valid from tomorrow"),
+    "consent_withdrawn": State(_covers(), "consent withdrawn"),
+    "statutory": State(
+        _covers(*ALL_CATEGORIES), "orosanmälan police → social services about a child party"
+    ),
+}
+
+
+# --- Pages -----------------------------------------------------------------------------------------
+
+PUBLIC = "public"  # @login_not_required
+STAFF = "staff"  # any logged-in, verified staff member
+OBJECT_TARGETS = ("person", "case", "incident")
+
+Payload = Callable[["World", "PageContext"], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a POST payload may need besides the world: the asker and spare rows."""
+
+    who: Who
+    unit_id: int | None
+    spare_user_id: int
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    methods: tuple[str, ...]
+    access: str  # PUBLIC, STAFF or a capability
+    target: str | None = None  # "person" | "case" | "incident" | "staff_user" | None
+    needs: frozenset[str] = frozenset()  # categories a reader across the wall needs covered
+    writes: bool = False  # loaded for edit: only the owning organisation
+    ok: Mapping[str, str] = field(default_factory=dict)  # outcome per method when allowed
+    across: Mapping[str, str] = field(default_factory=dict)  # when allowed across the wall
+    public: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (kind, method)
+    payload: Payload | None = None
+    fresh_session: bool = False  # the request ends the session: use a client of its own
+
+
+def _nothing(world: World, context: PageContext) -> dict[str, Any]:
+    return {}
+
+
+def _person_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "unit": context.unit_id or "",
+        "first_name": "Nyregistrerad",
+        "last_name": "Matrisperson",
+        "identity_kind": "none",
+    }
+
+
+def _person_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    subject = world.subject
+    return {
+        "unit": subject.unit_id,
+        "first_name": subject.first_name,
+        "last_name": subject.last_name,
+        "identity_kind": "none",
+        "protection": subject.protection,
+    }
+
+
+def _case_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"unit": context.unit_id or "", "title": "Nytt matrisärende"}
+
+
+def _case_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    case = world.case
+    return {"title": case.title, "summary": case.summary, "owner": "", "status": case.status}
+
+
+def _party_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"person": world.spare.pk, "role": "other"}
+
+
+def _relation_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "from_party": world.perpetrator_party.pk,
+        "kind": "former_partner",
+        "to_party": world.subject_party.pk,
+    }
+
+
+def _incident_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"date": "2025-03-01", "time": "21:30", "kinds": ["psychological"]}
+
+
+def _journal_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"text": "Samtal med den våldsutsatta."}
+
+
+def _reveal_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"reason": "Behöver adressen inför hembesök i dag"}
+
+
+def _search_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"q": "Subjekt"}
+
+
+def _break_glass_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # Names nothing, so the matrix run grants no emergency access (rule A7 has its own tests).
+    return {"target": "case", "identifier": "1900-0000000", "reason": "Akut fara för liv"}
+
+
+def _login_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"username": "ingen.sadan", "password": "fel lösenord som är långt nog"}
+
+
+def _code_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"code": "000000"}
+
+
+def _language_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"language": "sv", "next": "/"}
+
+
+def _acting_role_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"acting_role": "support", "next": "/"}
+
+
+def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
+    return {
+        (kind, method): outcome
+        for kind in ("anonymous", "unverified", "staff")
+        for method, outcome in (("GET", get), ("POST", post))
+    }
+
+
+READ = ("GET",)
+FORM = ("GET", "POST")
+ACTION = ("POST",)
+
+PAGES: dict[str, Page] = {
+    page.name: page
+    for page in (
+        Page("home", READ, STAFF, ok={"GET": "200"}),
+        Page("accessibility", READ, PUBLIC, public=_on_every_kind("200", "405")),
+        Page("health", READ, PUBLIC, public=_on_every_kind("200", "405")),
+        Page(
+            "set_language",
+            FORM,
+            PUBLIC,
+            public=_on_every_kind("302", "302"),
+            payload=_language_payload,
+        ),
+        # --- accounts
+        Page(
+            "accounts:login",
+            FORM,
+            PUBLIC,
+            public={
+                ("anonymous", "GET"): "200",
+                ("anonymous", "POST"): "200",  # wrong password: the form again
+                ("unverified", "GET"): "200",
+                ("unverified", "POST"): "200",
+                ("staff", "GET"): "302",  # already in: to the start page
+                ("staff", "POST"): "302",
+            },
+            payload=_login_payload,
+        ),
+        Page(
+            "accounts:verify",
+            FORM,
+            PUBLIC,
+            public={
+                ("anonymous", "GET"): "302",  # to the first step
+                ("anonymous", "POST"): "302",
+                ("unverified", "GET"): "200",
+                ("unverified", "POST"): "200",  # wrong code: the form again
+                ("staff", "GET"): "200",
+                ("staff", "POST"): "200",
+            },
+            payload=_code_payload,
+        ),
+        Page(
+            "accounts:logout",
+            ACTION,
+            PUBLIC,
+            public=_on_every_kind("405", "302"),
+            payload=_nothing,
+            fresh_session=True,
+        ),
+        Page(
+            "accounts:acting_role",
+            ACTION,
+            STAFF,
+            ok={"POST": "302"},
+            payload=_acting_role_payload,
+        ),
+        Page("accounts:session_ping", READ, STAFF, ok={"GET": "204"}),
+        Page("accounts:staff", READ, "manage_users", ok={"GET": "200"}),
+        Page(
+            "accounts:deactivate",
+            ACTION,
+            "manage_users",
+            target="staff_user",
+            ok={"POST": "302"},
+            payload=_nothing,
+        ),
+        Page(
+            "accounts:end_sessions",
+            ACTION,
+            "manage_users",
+            target="staff_user",
+            ok={"POST": "302"},
+            payload=_nothing,
+        ),
+        # --- people
+        Page(
+            "people:search",
+            FORM,
+            "view_case_data",
+            ok={"GET": "200", "POST": "200"},
+            payload=_search_payload,
+        ),
+        Page(
+            "people:create",
+            FORM,
+            "edit_case_data",
+            ok={"GET": "200", "POST": "302"},
+            payload=_person_payload,
+        ),
+        Page(
+            "people:detail",
+            READ,
+            "view_case_data",
+            target="person",
+            needs=_covers("person"),
+            ok={"GET": "200"},
+        ),
+        Page(
+            "people:edit",
+            FORM,
+            "edit_case_data",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_person_edit_payload,
+        ),
+        Page(
+            "people:reveal",
+            ACTION,
+            "reveal_protected",
+            target="person",
+            needs=_covers("person"),
+            ok={"POST": "200"},
+            across={"POST": "403"},  # seen under a basis, but protected details never (A5)
+            payload=_reveal_payload,
+        ),
+        # --- cases
+        Page("cases:list", READ, "view_case_data", ok={"GET": "200"}),
+        Page(
+            "cases:create",
+            FORM,
+            "edit_case_data",
+            ok={"GET": "200", "POST": "302"},
+            payload=_case_payload,
+        ),
+        Page(
+            "cases:detail",
+            READ,
+            "view_case_data",
+            target="case",
+            needs=_covers("cases"),
+            ok={"GET": "200"},
+        ),
+        Page(
+            "cases:edit",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_case_edit_payload,
+        ),
+        Page(
+            "cases:add_party",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_party_payload,
+        ),
+        Page(
+            "cases:relate",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_relation_payload,
+        ),
+        Page(
+            "cases:add_incident",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_incident_payload,
+        ),
+        Page(
+            "cases:incident",
+            READ,
+            "view_case_data",
+            target="incident",
+            needs=_covers("cases", "incidents"),
+            ok={"GET": "200"},
+        ),
+        Page(
+            "cases:add_journal_entry",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_journal_payload,
+        ),
+        # --- sharing, audit
+        Page(
+            "sharing:break_glass",
+            FORM,
+            "break_glass",
+            ok={"GET": "200", "POST": "200"},  # names nothing: the form with an error
+            payload=_break_glass_payload,
+        ),
+        Page("audit:search", READ, "view_audit", ok={"GET": "200"}),
+    )
+}
+
+# URL patterns that are API operations: the API part of the matrix classifies them.
+API_NAMESPACE = "api"
+
+
+def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
+    """The outcome of one cell, from the rules (ARCHITECTURE §4) and the page's classification."""
+    if page.access == PUBLIC:
+        return page.public[(who.kind, method)]
+    if who.kind == "anonymous":
+        return "login"
+    if who.kind == "unverified":
+        return "verify"
+    if page.access != STAFF and page.access not in who.can:
+        return "403"
+    if method not in page.methods:
+        return "405"
+    if page.target not in OBJECT_TARGETS or wall.owns(who):
+        return page.ok[method]
+    if page.writes or not wall.receives(who) or not page.needs <= STATES[state].covers:
+        return "404"
+    return page.across.get(method, page.ok[method])
+
+
+def sees(wall: Wall, who: Who, state: str, categories: frozenset[str]) -> bool:
+    """Whether a staff member sees this part of a world's rows (A1, A2, A6)."""
+    if "view_case_data" not in who.can:
+        return False
+    return wall.owns(who) or (wall.receives(who) and categories <= STATES[state].covers)

@@ -1,0 +1,188 @@
+"""The rows the authorization matrix is checked against, written through the actions.
+
+One "world" per sharing state: a protected person (the subject) registered by police_a in unit A,
+a case with the subject and a person using violence as parties, an incident and a journal entry,
+and one sharing basis towards social services of unit A that puts the world in its state. Every
+world carries its own markers (names, texts, contact details), so a response can be searched for
+exactly what it must or must not show.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from igor.accounts.models import User
+from igor.cases import actions as case_actions
+from igor.cases.models import Case, Incident, JournalEntry, Party
+from igor.people import actions as people_actions
+from igor.people.models import Person
+from igor.sharing import actions as sharing_actions
+from igor.sharing.models import SharingBasis
+from tests.authz.matrix import ALL_CATEGORIES, STATES
+from tests.personas import Personas
+
+CANARY_STREET = "Kanariegränd"
+CANARY_PHONE = "0700-93"
+DAY = datetime.timedelta(days=1)
+OROSANMALAN_CONDITIONS = {"child": True, "concern": True, "individual": True}
+
+
+@dataclass(eq=False)  # hashed by identity: responses are checked per world
+class World:
+    """The rows of one sharing state, and the markers that show whether a page leaked them."""
+
+    state: str
+    number: int
+    subject: Person
+    perpetrator: Person
+    spare: Person  # added as a party by the owner's POST, so that POST can succeed
+    case: Case
+    subject_party: Party
+    perpetrator_party: Party
+    incident: Incident
+    journal: JournalEntry
+    basis: SharingBasis | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tag(self) -> str:
+        return f"{self.number:02d}q"
+
+    @property
+    def markers(self) -> dict[str, str]:
+        return {
+            "subject_name": f"Subjekt{self.tag}",
+            "perpetrator_name": f"Utovare{self.tag}",
+            "case_title": f"Ärende{self.tag}",
+            "incident_place": f"Platsmarkör{self.tag}",
+            "journal_text": f"Journalmarkör{self.tag}",
+            "contact_street": f"{CANARY_STREET} {self.number}",
+            "contact_phone": f"{CANARY_PHONE}{self.number:02d}11",
+        }
+
+
+def _person(owner: User, unit: Any, first: str, last: str, **extra: Any) -> Person:
+    details = {"first_name": first, "last_name": last, "identity_kind": "none"}
+    return people_actions.register_person(actor=owner, unit=unit, details={**details, **extra})
+
+
+def build_world(personas: Personas, state: str, number: int) -> World:
+    owner, unit = personas.police_a, personas.unit_a
+    tag = f"{number:02d}q"
+    subject = _person(
+        owner,
+        unit,
+        "Vera",
+        f"Subjekt{tag}",
+        protection="staff_marked",
+        phone=f"{CANARY_PHONE}{number:02d}11",
+        street_address=f"{CANARY_STREET} {number}",
+        postal_code="11800",
+        city="Stockholm",
+    )
+    perpetrator = _person(owner, unit, "Ulf", f"Utovare{tag}")
+    spare = _person(owner, unit, "Sten", f"Reserv{tag}")
+    case = case_actions.open_case(actor=owner, unit=unit, details={"title": f"Ärende{tag}"})
+    subject_role = "child" if state == "statutory" else "victim"
+    subject_party = case_actions.add_party(
+        actor=owner, case=case, person=subject, role=subject_role
+    )
+    perpetrator_party = case_actions.add_party(
+        actor=owner, case=case, person=perpetrator, role="perpetrator"
+    )
+    # An earlier incident first, so the marked incident's id is never its case's id: a page
+    # that records the one for the other shows in the disclosure register.
+    case_actions.record_incident(
+        actor=owner,
+        case=case,
+        details={"occurred_at": timezone.now() - 9 * DAY, "kinds": ["economic"]},
+    )
+    incident = case_actions.record_incident(
+        actor=owner,
+        case=case,
+        details={
+            "occurred_at": timezone.now() - DAY,
+            "kinds": ["physical"],
+            "place": f"Platsmarkör{tag}",
+        },
+    )
+    journal = case_actions.write_journal_entry(actor=owner, case=case, text=f"Journalmarkör{tag}")
+    world = World(
+        state=state,
+        number=number,
+        subject=subject,
+        perpetrator=perpetrator,
+        spare=spare,
+        case=case,
+        subject_party=subject_party,
+        perpetrator_party=perpetrator_party,
+        incident=incident,
+        journal=journal,
+    )
+    world.basis = _put_in_state(personas, world)
+    return world
+
+
+def _scope(categories: frozenset[str]) -> dict[str, bool]:
+    return {f"covers_{name}": name in categories for name in ALL_CATEGORIES}
+
+
+def _consent(personas: Personas, subject: Person, **kwargs: Any) -> SharingBasis:
+    arguments: dict[str, Any] = {
+        "actor": personas.police_a,
+        "subject": subject,
+        "recipient": personas.social_org_a,
+        "purpose": "samordnat stöd",
+        "consent_form": "written",
+        "scope": _scope(ALL_CATEGORIES),
+        "valid_until": None,
+    }
+    return sharing_actions.record_consent(**{**arguments, **kwargs})
+
+
+def _put_in_state(personas: Personas, world: World) -> SharingBasis | None:
+    """Record the sharing basis that makes the world's state; None when there is none."""
+    state, subject, now = world.state, world.subject, timezone.now()
+    match state:
+        case "none":
+            return None
+        case "consent" | "consent_person_only" | "consent_case_only" | "consent_incidents_only":
+            return _consent(personas, subject, scope=_scope(STATES[state].covers))
+        case "consent_other_case":
+            other = case_actions.open_case(
+                actor=personas.police_a, unit=personas.unit_a, details={"title": "Annat ärende"}
+            )
+            case_actions.add_party(
+                actor=personas.police_a, case=other, person=subject, role="victim"
+            )
+            return _consent(personas, subject, case=other)
+        case "consent_other_person":
+            someone = _person(personas.police_a, personas.unit_a, "Olle", f"Annan{world.tag}")
+            return _consent(personas, someone)
+        case "consent_expired":
+            return _consent(personas, subject, valid_from=now - 30 * DAY, valid_until=now - DAY)
+        case "consent_not_yet_valid":
+            return _consent(personas, subject, valid_from=now + DAY, valid_until=now + 30 * DAY)
+        case "consent_withdrawn":
+            basis = _consent(personas, subject)
+            return sharing_actions.withdraw_basis(actor=personas.police_a, basis=basis)
+        case "statutory":
+            return sharing_actions.record_statutory_basis(
+                actor=personas.police_a,
+                subject=subject,
+                recipient=personas.social_org_a,
+                ground="orosanmalan",
+                conditions=OROSANMALAN_CONDITIONS,
+                purpose="orosanmälan om barn",
+                scope=_scope(ALL_CATEGORIES),
+                valid_until=None,
+            )
+    raise AssertionError(f"the matrix names a state the world cannot build: {state}")
+
+
+def build_worlds(personas: Personas) -> list[World]:
+    return [build_world(personas, state, number) for number, state in enumerate(STATES, start=1)]
