@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "igor.cases",
     "igor.sharing",
     "igor.api",
+    "igor.demo",  # management commands only: demo data and the page benchmark
 ]
 
 MIDDLEWARE = [
