@@ -17,8 +17,8 @@ from igor.accounts.models import User
 from igor.audit.models import AuditEvent
 from igor.audit.record import verify
 from igor.cases.models import Case, Incident, JournalEntry, Party
-from igor.demo.generator import generate
 from igor.demo import identities
+from igor.demo.generator import generate
 from igor.demo.users import DEMO_PASSWORD, base32_secret, totp_key
 from igor.lib.identity import IdentityKind, InvalidIdentityNumber, normalise
 from igor.people.models import Person
@@ -28,7 +28,7 @@ from tests.personas import Personas, logged_in
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 
 
-def _persons_of_a_run(seed: int) -> list[tuple[object, ...]]:
+def _persons_of_a_run(seed: int) -> list[Any]:
     with transaction.atomic():
         generate(persons=60, seed=seed, now=NOW)
         rows = list(
