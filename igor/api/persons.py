@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
@@ -44,7 +45,10 @@ router = Router(tags=["persons"])
 
 def _email(value: str) -> str:
     if value:
-        validate_email(value)
+        try:
+            validate_email(value)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from error
     return value
 
 

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 
 from igor.accounts.actions import create_api_token
 from igor.accounts.models import User
 from igor.api.tests.schema import OpenApi, openapi
 from tests.personas import Personas, make_personas
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 
 class Api:
@@ -37,7 +39,7 @@ class Api:
         body: Any = None,
         raw: str | None = None,
         headers: dict[str, str] | None = None,
-    ) -> HttpResponse:
+    ) -> Response:
         all_headers = dict(headers or {})
         secret = token if token is not None else (self.token_for(user) if user else None)
         if secret is not None:
@@ -49,10 +51,10 @@ class Api:
         self.schema.validate(method, url, response)
         return response
 
-    def get(self, url: str, user: User | None = None, **kwargs: Any) -> HttpResponse:
+    def get(self, url: str, user: User | None = None, **kwargs: Any) -> Response:
         return self.call("GET", url, user=user, **kwargs)
 
-    def post(self, url: str, body: Any, user: User | None = None, **kwargs: Any) -> HttpResponse:
+    def post(self, url: str, body: Any, user: User | None = None, **kwargs: Any) -> Response:
         return self.call("POST", url, user=user, body=body, **kwargs)
 
 

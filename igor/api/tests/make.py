@@ -50,9 +50,9 @@ def consent(
     actor: User,
     subject: Person,
     recipient: Organisation,
+    scope: dict[str, bool] | None = None,
     *,
     in_case: Case | None = None,
-    **scope: bool,
 ) -> SharingBasis:
     """The subject's written consent to let `recipient` see what `scope` names."""
     return record_consent(

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
 from django.test import Client
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 PREFIX = "/api/v1"
 SCHEMA_URL = f"{PREFIX}/openapi.json"
@@ -55,7 +57,7 @@ class OpenApi:
             (op for op in self.operations if op.path == template and op.method == method), None
         )
 
-    def validate(self, method: str, url: str, response: HttpResponse) -> None:
+    def validate(self, method: str, url: str, response: Response) -> None:
         """Fail unless the body is what the schema promises for this operation and status."""
         template = self.template_of(url)
         assert template is not None, f"{url} is not a published path"

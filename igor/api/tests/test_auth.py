@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 
+import jsonschema
 import pytest
+from django.http import HttpResponse
 from django.utils import timezone
 
 from igor.accounts.actions import deactivate_user
@@ -137,3 +139,12 @@ def test_it_publishes_a_stable_operation_id_for_every_operation(api: Api) -> Non
 
 def test_it_serves_no_interactive_docs_page(api: Api) -> None:
     assert api.client.get("/api/v1/docs").status_code == 404
+
+
+def test_it_fails_a_body_or_status_the_schema_does_not_promise(api: Api) -> None:
+    wrong_body = HttpResponse(b'{"items": "none", "page": 1}', content_type="application/json")
+    with pytest.raises(jsonschema.ValidationError):
+        api.schema.validate("GET", "/api/v1/persons", wrong_body)  # type: ignore[arg-type]
+    undeclared = HttpResponse(b'{"detail": "x"}', status=404, content_type="application/json")
+    with pytest.raises(AssertionError):
+        api.schema.validate("GET", "/api/v1/persons", undeclared)  # type: ignore[arg-type]
