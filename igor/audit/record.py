@@ -68,6 +68,7 @@ def record(
         return event
 
 
+@transaction.atomic
 def record_disclosure(
     *,
     actor: User,
@@ -82,7 +83,7 @@ def record_disclosure(
     acting_role: str,
     data: dict[str, Any] | None = None,
 ) -> Disclosure:
-    """A read across the wall: an audit event and a row in the disclosure register."""
+    """A read across the wall: an audit event and a row in the disclosure register, together."""
     assert actor.organisation is not None
     basis_label = basis.label() if basis else "break-the-glass"
     event = record(
