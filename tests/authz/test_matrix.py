@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from igor.accounts.middleware import LOGIN_AT
 from igor.accounts.models import User
 from igor.audit.models import AuditEvent, Disclosure
+from tests.authz import fixtures
 from tests.authz.matrix import (
     API_NAMESPACE,
     OBJECT_TARGETS,
@@ -36,9 +37,12 @@ from tests.authz.matrix import (
     sees,
 )
 from tests.authz.world import CANARY_PHONE, CANARY_STREET, World, build_worlds
-from tests.personas import Personas, logged_in, make_personas
+from tests.personas import Personas, logged_in
 
 SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1}
+
+module_db = fixtures.module_db
+module_personas = fixtures.module_personas
 
 
 # --- Discovery -------------------------------------------------------------------------------------
@@ -304,8 +308,8 @@ def _cells(run: Run, page: Page) -> Iterator[tuple[Who, World, str]]:
 
 
 @pytest.fixture(scope="module")
-def run(module_db: None) -> Run:
-    personas = make_personas()
+def run(module_personas: Personas) -> Run:
+    personas = module_personas
     spare = User.objects.create(
         username="vikarie.sodermalm",
         role="social_worker",
