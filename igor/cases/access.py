@@ -36,10 +36,12 @@ def list_cases(user: User, filters: dict[str, Any], number: int = 1) -> Page[Cas
     offset = (number - 1) * PAGE_SIZE
     own = _filtered(Case.objects.filter(scope.own()), filters, user).order_by(*ordering)
     rows = list(own.select_related("owner", "organisation")[: offset + PAGE_SIZE + 1])
-    shared_ids = set(scope.case_bases) | scope.glass_cases
-    if shared_ids:
-        shared = _filtered(Case.objects.filter(pk__in=shared_ids), filters, user)
-        rows = list(set(rows) | set(shared.select_related("owner", "organisation")))
+    # The shared part is cut to the same length in the database: the first n of the merged
+    # list are among the first n of each part, and the cost stays with the page, not the bases.
+    shared = _filtered(policy.shared_cases(scope), filters, user).order_by(*ordering)
+    shared_rows = list(shared.select_related("owner", "organisation")[: offset + PAGE_SIZE + 1])
+    if shared_rows:
+        rows = list(set(rows) | set(shared_rows))
         rows.sort(key=_sort_key(sort))
     return paginate(rows[offset:], number)
 

@@ -10,7 +10,7 @@ from igor.accounts.models import User
 from igor.lib.identity import IdentityKind, InvalidIdentityNumber, normalise, normalise_name
 from igor.lib.web import PAGE_SIZE, Page, paginate
 from igor.people.models import Person
-from igor.sharing.policy import Scope, persons_visible_to, scope_for
+from igor.sharing.policy import persons_visible_to, scope_for, shared_persons
 
 _DIGITS = re.compile(r"^[\d\s+-]{10,13}$")
 _LAST = "\U0010ffff"  # sorts after every other character, so [p, p+_LAST) is "starts with p"
@@ -46,15 +46,13 @@ def search_persons(user: User, text: str, number: int = 1) -> Page[Person]:
     offset = (number - 1) * PAGE_SIZE
     own = _matching(Person.objects.filter(scope.own()), text).order_by("search_name", "id")
     rows = list(own.select_related("unit")[: offset + PAGE_SIZE + 1])
-    shared = _shared(scope)
-    if shared:
-        rows += list(_matching(Person.objects.filter(pk__in=shared), text).select_related("unit"))
+    # Cut to the page in the database too, so the cost does not grow with the bases received.
+    shared = _matching(shared_persons(scope), text).order_by("search_name", "id")
+    shared_rows = list(shared.select_related("unit")[: offset + PAGE_SIZE + 1])
+    if shared_rows:
+        rows += shared_rows
         rows.sort(key=lambda person: (person.search_name, person.pk))
     return paginate(rows[offset:], number)
-
-
-def _shared(scope: Scope) -> set[int]:
-    return set(scope.person_bases) | scope.glass_persons
 
 
 def persons_for_case(user: User, unit_id: int, text: str) -> list[Person]:

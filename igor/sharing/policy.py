@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -35,6 +36,38 @@ from igor.sharing.models import BreakGlassGrant, SharingBasis
 T = TypeVar("T")
 
 
+class Bases(Mapping[int, SharingBasis]):
+    """The basis covering each row id, as a read-only mapping that asks the database lazily.
+
+    A lookup of one id (`in`, `[]`, `get`) queries for that id alone, so that opening one row
+    costs the same however many bases the user's organisation has received; iterating loads
+    them all. Either way the answer is the first covering basis by (valid_from, id).
+    """
+
+    def __init__(
+        self,
+        one: Callable[[int], SharingBasis | None],
+        everything: Callable[[], dict[int, SharingBasis]],
+    ) -> None:
+        self._one = one
+        self._everything = everything
+        self._known: dict[int, SharingBasis | None] = {}
+
+    def __getitem__(self, key: int) -> SharingBasis:
+        if key not in self._known:
+            self._known[key] = self._one(key)
+        basis = self._known[key]
+        if basis is None:
+            raise KeyError(key)
+        return basis
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+
 @dataclass
 class Scope:
     """What one user may see at one moment, beyond their own organisation's rows."""
@@ -43,12 +76,34 @@ class Scope:
     organisation_id: int | None
     unit_ids: list[int]
     works_with_cases: bool
-    person_bases: dict[int, SharingBasis] = field(default_factory=dict)
-    case_bases: dict[int, SharingBasis] = field(default_factory=dict)
-    incident_bases: dict[int, SharingBasis] = field(default_factory=dict)
-    journal_bases: dict[int, SharingBasis] = field(default_factory=dict)
+    now: datetime.datetime = field(default_factory=timezone.now)
+    person_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
+    case_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
+    incident_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
+    journal_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
     glass_persons: set[int] = field(default_factory=set)
     glass_cases: set[int] = field(default_factory=set)
+
+    def active_bases(self) -> QuerySet[SharingBasis]:
+        """The bases received by the user's organisation in the user's units, active now."""
+        if not self.works_with_cases:
+            return SharingBasis.objects.none()
+        return SharingBasis.objects.active_at(self.now).filter(
+            recipient_id=self.organisation_id, unit_id__in=self.unit_ids
+        )
+
+    def shared_person_ids(self) -> QuerySet[SharingBasis, Any]:
+        """Ids of the other organisation's persons covered by a basis (a subquery)."""
+        return self.active_bases().filter(covers_person=True).values("subject_id")
+
+    def shared_cases_q(self, field: str = "pk", flag: str = "covers_cases") -> Q:
+        """`field` names a case covered by a basis with `flag`: the case the basis names, or
+        any case of its subject when it names none (two subqueries)."""
+        bases = self.active_bases().filter(**{flag: True})
+        whole_person = bases.filter(case_id__isnull=True).values("subject_id")
+        return Q(**{f"{field}__in": bases.filter(case_id__isnull=False).values("case_id")}) | Q(
+            **{f"{field}__in": Party.objects.filter(person_id__in=whole_person).values("case_id")}
+        )
 
     def own(self, prefix: str = "") -> Q:
         if not self.works_with_cases:
@@ -79,20 +134,59 @@ def scope_for(user: User, now: datetime.datetime | None = None) -> Scope:
     )
     if not works:
         return scope
-    now = now or timezone.now()
-    bases = list(
-        SharingBasis.objects.active_at(now)
-        .filter(recipient_id=user.organisation_id, unit_id__in=scope.unit_ids)
-        .order_by("valid_from", "id")
-    )
-    _add_bases(scope, bases)
-    for grant in BreakGlassGrant.objects.filter(user=user, expires_at__gt=now):
+    scope.now = now or timezone.now()
+    everything = _all_bases(scope)
+    scope.person_bases = Bases(lambda pk: _person_basis(scope, pk), lambda: everything()[0])
+    scope.case_bases = Bases(_case_basis(scope, "covers_cases"), lambda: everything()[1])
+    scope.incident_bases = Bases(_case_basis(scope, "covers_incidents"), lambda: everything()[2])
+    scope.journal_bases = Bases(_case_basis(scope, "covers_journal"), lambda: everything()[3])
+    for grant in BreakGlassGrant.objects.filter(user=user, expires_at__gt=scope.now):
         target = scope.glass_persons if grant.object_type == "person" else scope.glass_cases
         target.add(grant.object_id)
     return scope
 
 
-def _add_bases(scope: Scope, bases: list[SharingBasis]) -> None:
+_ORDER = ("valid_from", "id")  # the first covering basis is the one recorded
+
+
+def _person_basis(scope: Scope, person_id: int) -> SharingBasis | None:
+    return (
+        scope.active_bases()
+        .filter(subject_id=person_id, covers_person=True)
+        .order_by(*_ORDER)
+        .first()
+    )
+
+
+def _case_basis(scope: Scope, flag: str) -> Callable[[int], SharingBasis | None]:
+    def lookup(case_id: int) -> SharingBasis | None:
+        parties = Party.objects.filter(case_id=case_id).values("person_id")
+        return (
+            scope.active_bases()
+            .filter(**{flag: True})
+            .filter(Q(case_id=case_id) | Q(case_id__isnull=True, subject_id__in=parties))
+            .order_by(*_ORDER)
+            .first()
+        )
+
+    return lookup
+
+
+def _all_bases(scope: Scope) -> Callable[[], list[dict[int, SharingBasis]]]:
+    """Loads every active basis once, on first use: person, case, incident and journal maps."""
+    loaded: list[dict[int, SharingBasis]] = []
+
+    def load() -> list[dict[int, SharingBasis]]:
+        if not loaded:
+            loaded.extend({} for _ in range(4))
+            _add_bases(loaded, list(scope.active_bases().order_by(*_ORDER)))
+        return loaded
+
+    return load
+
+
+def _add_bases(maps: list[dict[int, SharingBasis]], bases: list[SharingBasis]) -> None:
+    person_bases, case_bases, incident_bases, journal_bases = maps
     whole_person = [b for b in bases if b.case_id is None]
     cases_of: dict[int, list[int]] = defaultdict(list)
     if whole_person:
@@ -103,42 +197,54 @@ def _add_bases(scope: Scope, bases: list[SharingBasis]) -> None:
             cases_of[person_id].append(case_id)
     for basis in bases:
         if basis.covers_person:
-            scope.person_bases.setdefault(basis.subject_id, basis)
+            person_bases.setdefault(basis.subject_id, basis)
         case_ids = [basis.case_id] if basis.case_id else cases_of.get(basis.subject_id, [])
         for case_id in case_ids:
             if basis.covers_cases:
-                scope.case_bases.setdefault(case_id, basis)
+                case_bases.setdefault(case_id, basis)
             if basis.covers_incidents:
-                scope.incident_bases.setdefault(case_id, basis)
+                incident_bases.setdefault(case_id, basis)
             if basis.covers_journal:
-                scope.journal_bases.setdefault(case_id, basis)
+                journal_bases.setdefault(case_id, basis)
 
 
 # --- Querysets: the only way to list protected rows -------------------------------------------
 
 
+def shared_persons(scope: Scope) -> QuerySet[Person]:
+    """The other organisation's persons the scope may see: under a basis, or break-the-glass."""
+    return Person.objects.filter(
+        Q(pk__in=scope.shared_person_ids()) | Q(pk__in=scope.glass_persons)
+    )
+
+
+def shared_cases(scope: Scope) -> QuerySet[Case]:
+    """The other organisation's cases the scope may see: under a basis, or break-the-glass."""
+    return Case.objects.filter(scope.shared_cases_q() | Q(pk__in=scope.glass_cases))
+
+
 def persons_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Person]:
     scope = scope or scope_for(user)
-    shared = set(scope.person_bases) | scope.glass_persons
-    return Person.objects.filter(scope.own() | Q(pk__in=shared))
+    shared = Q(pk__in=scope.shared_person_ids()) | Q(pk__in=scope.glass_persons)
+    return Person.objects.filter(scope.own() | shared)
 
 
 def cases_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Case]:
     scope = scope or scope_for(user)
-    shared = set(scope.case_bases) | scope.glass_cases
-    return Case.objects.filter(scope.own() | Q(pk__in=shared))
+    shared = scope.shared_cases_q() | Q(pk__in=scope.glass_cases)
+    return Case.objects.filter(scope.own() | shared)
 
 
 def incidents_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Incident]:
     scope = scope or scope_for(user)
-    shared = set(scope.incident_bases) | scope.glass_cases
-    return Incident.objects.filter(scope.own("case__") | Q(case_id__in=shared))
+    shared = scope.shared_cases_q("case_id", "covers_incidents") | Q(case_id__in=scope.glass_cases)
+    return Incident.objects.filter(scope.own("case__") | shared)
 
 
 def journal_visible_to(user: User, scope: Scope | None = None) -> QuerySet[JournalEntry]:
     scope = scope or scope_for(user)
-    shared = set(scope.journal_bases) | scope.glass_cases
-    return JournalEntry.objects.filter(scope.own("case__") | Q(case_id__in=shared))
+    shared = scope.shared_cases_q("case_id", "covers_journal") | Q(case_id__in=scope.glass_cases)
+    return JournalEntry.objects.filter(scope.own("case__") | shared)
 
 
 # --- Single rows: fetched and checked together ------------------------------------------------
@@ -163,7 +269,7 @@ def _access(
     scope: Scope,
     obj: T,
     owner: tuple[int, int],
-    bases: dict[int, SharingBasis],
+    bases: Mapping[int, SharingBasis],
     glass: set[int],
     pk: int,
 ) -> Access[T]:
