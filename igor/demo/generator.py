@@ -43,6 +43,8 @@ from igor.sharing.grounds import GROUNDS, StatutoryGround
 from igor.sharing.models import BasisKind, ConsentForm, SharingBasis
 
 Progress = Callable[[str], None]
+# Raised whenever the same seed would give other rows, so saved benchmark databases are redone.
+VERSION = 1
 DAY = datetime.timedelta(days=1)
 FLUSH_EVERY = 5000  # persons per bulk write: bounded memory, few round trips
 MODELS: tuple[type[models.Model], ...] = (
@@ -625,7 +627,7 @@ def generate(
             object_type="demo_data",
             actor_label="system",
             purpose="demo data import",
-            data={"seed": seed, "anchor": now.isoformat(), **asdict(counts)},
+            data={"seed": seed, "version": VERSION, "anchor": now.isoformat(), **asdict(counts)},
         )
     return counts
 
