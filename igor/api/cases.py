@@ -6,13 +6,12 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from igor.accounts.models import Organisation, User
+from igor.accounts.models import User
 from igor.accounts.roles import Cap
 from igor.api.auth import ActingRoleHeader, acting_role, caller
 from igor.api.common import (
@@ -22,11 +21,11 @@ from igor.api.common import (
     NoNul,
     PageOut,
     Required,
+    audited_list,
     checked_id,
     chosen_unit,
 )
-from igor.api.errors import responses
-from igor.audit.record import record
+from igor.api.errors import BODY_ERRORS, responses
 from igor.cases.access import list_cases
 from igor.cases.actions import open_case
 from igor.cases.forms import case_workers
@@ -145,35 +144,12 @@ def _out(access: policy.Access[Case]) -> CaseOut:
     )
 
 
-@transaction.atomic
-def _audited_page(user: User, page: Page[Case], *, purpose: str, role: str) -> CasePage:
-    """One event for the list call with the ids returned, and a disclosure for each case shown
-    across the wall (A4). The scope is taken afresh, so a basis withdrawn meanwhile hides the row."""
-    scope = policy.scope_for(user)
-    shared_ids = set(scope.case_bases) | scope.glass_cases
-    cases = [
-        c for c in page.items if scope.is_own(c.organisation_id, c.unit_id) or c.pk in shared_ids
-    ]
-    record(
-        actor=user,
-        verb="read",
-        object_type="case",
-        purpose=purpose,
-        acting_role=role,
-        data={"results": [c.pk for c in cases]},
+def _page(user: User, page: Page[Case], *, purpose: str, role: str) -> CasePage:
+    rows = audited_list(
+        user, page.items, object_type="case", verb="read", purpose=purpose, role=role
     )
-    shared = [c for c in cases if not scope.is_own(c.organisation_id, c.unit_id)]
-    organisations = Organisation.objects.in_bulk({c.organisation_id for c in shared})
-    for case in shared:
-        case.organisation = organisations[case.organisation_id]
-        basis = scope.case_bases.get(case.pk)
-        access = policy.Access(case, scope, cross_wall=True, basis=basis, break_glass=not basis)
-        policy.audit_read(
-            access, object_type="case", purpose=purpose, acting_role=role, case_id=case.pk
-        )
-    shown = {c.pk for c in shared}
     return CasePage(
-        items=[_item(c, shared=c.pk in shown) for c in cases],
+        items=[_item(case, shared=shared) for case, shared in rows],
         page=page.number,
         has_next=page.has_next,
     )
@@ -188,10 +164,10 @@ def cases_list(
     chosen = filters.model_dump(exclude={"page"})
     chosen["status"] = chosen["status"] or ""
     page = list_cases(user, chosen, filters.page)
-    return _audited_page(user, page, purpose="api: list cases", role=acting_role(user, role))
+    return _page(user, page, purpose="api: list cases", role=acting_role(user, role))
 
 
-@router.post("", response=responses(201, CaseOut, 400, 422), operation_id="cases_create")
+@router.post("", response=responses(201, CaseOut, *BODY_ERRORS), operation_id="cases_create")
 def cases_create(
     request: HttpRequest, payload: CaseIn, role: ActingRoleHeader = None
 ) -> Status[CaseOut]:

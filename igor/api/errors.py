@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationErrorContext
@@ -35,8 +40,11 @@ _MESSAGES = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    413: ErrorOut,
     422: ValidationErrorOut,
 }
+# What any operation with a request body can also answer: not JSON, too large, invalid.
+BODY_ERRORS = (400, 413, 422)
 
 
 def responses(status: int, schema: Any, *errors: int) -> dict[int, Any]:
@@ -95,7 +103,11 @@ def install_handlers(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = 'Bearer realm="igor"'
         return response
 
+    def too_large(request: HttpRequest, exc: object) -> HttpResponse:
+        return api.create_response(request, {"detail": "Request body too large"}, status=413)
+
     api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(RequestDataTooBig, too_large)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(ValidationError, invalid)
     api.add_exception_handler(AuthenticationError, unauthorised)

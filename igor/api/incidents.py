@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field
 from igor.accounts.roles import Cap
 from igor.api.auth import ActingRoleHeader, acting_role, caller
 from igor.api.common import InputSchema, NoNul, PageOut, PageParam, checked_id, slice_page
-from igor.api.errors import responses
+from igor.api.errors import BODY_ERRORS, responses
 from igor.cases.access import visible_incident
 from igor.cases.actions import record_incident
 from igor.cases.models import Incident, ViolenceKind
@@ -128,7 +128,7 @@ def incidents_list(
 
 @router.post(
     "/{case_id}/incidents",
-    response=responses(201, IncidentOut, 400, 404, 422),
+    response=responses(201, IncidentOut, 404, *BODY_ERRORS),
     operation_id="incidents_create",
 )
 def incidents_create(

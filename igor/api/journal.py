@@ -24,7 +24,7 @@ from igor.api.common import (
     checked_id,
     slice_page,
 )
-from igor.api.errors import responses
+from igor.api.errors import BODY_ERRORS, responses
 from igor.cases.actions import write_journal_entry
 from igor.cases.models import Case, JournalEntry
 from igor.sharing import policy
@@ -101,7 +101,7 @@ def journal_list(
 
 @router.post(
     "/{case_id}/journal",
-    response=responses(201, JournalOut, 400, 404, 422),
+    response=responses(201, JournalOut, 404, *BODY_ERRORS),
     operation_id="journal_create",
 )
 def journal_create(

@@ -12,12 +12,11 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import AfterValidator, Field
 
-from igor.accounts.models import Organisation, User
+from igor.accounts.models import User
 from igor.accounts.roles import Cap
 from igor.api.auth import ActingRoleHeader, acting_role, caller
 from igor.api.common import (
@@ -28,11 +27,11 @@ from igor.api.common import (
     PageOut,
     PageParam,
     Required,
+    audited_list,
     checked_id,
     chosen_unit,
 )
-from igor.api.errors import responses
-from igor.audit.record import record
+from igor.api.errors import BODY_ERRORS, responses
 from igor.lib.identity import IdentityKind
 from igor.lib.web import Page
 from igor.people.access import search_persons
@@ -153,34 +152,12 @@ def _out(person: Person, *, shared: bool, show_contact: bool) -> PersonOut:
     )
 
 
-@transaction.atomic
-def _audited_page(
-    user: User, page: Page[Person], *, verb: str, purpose: str, role: str
-) -> PersonPage:
-    """One event for the list call with the ids returned, and a disclosure for each person shown
-    across the wall (A4). The scope is taken afresh, so a basis withdrawn meanwhile hides the row."""
-    scope = policy.scope_for(user)
-    persons = [p for p in page.items if policy.sees_person(scope, p)]
-    record(
-        actor=user,
-        verb=verb,
-        object_type="person",
-        purpose=purpose,
-        acting_role=role,
-        data={"results": [p.pk for p in persons]},
+def _page(user: User, page: Page[Person], *, verb: str, purpose: str, role: str) -> PersonPage:
+    rows = audited_list(
+        user, page.items, object_type="person", verb=verb, purpose=purpose, role=role
     )
-    shared = [p for p in persons if not scope.is_own(p.organisation_id, p.unit_id)]
-    organisations = Organisation.objects.in_bulk({p.organisation_id for p in shared})
-    for person in shared:
-        person.organisation = organisations[person.organisation_id]
-        basis = scope.person_bases.get(person.pk)
-        access = policy.Access(person, scope, cross_wall=True, basis=basis, break_glass=not basis)
-        policy.audit_read(
-            access, object_type="person", purpose=purpose, acting_role=role, person_id=person.pk
-        )
-    shared_ids = {p.pk for p in shared}
     return PersonPage(
-        items=[_item(p, shared=p.pk in shared_ids) for p in persons],
+        items=[_item(person, shared=shared) for person, shared in rows],
         page=page.number,
         has_next=page.has_next,
     )
@@ -193,13 +170,11 @@ def persons_list(
     """The persons you may see, by name. To find someone, use persons_search."""
     user = caller(request, Cap.VIEW_CASE_DATA)
     page = search_persons(user, "", paging.page)
-    return _audited_page(
-        user, page, verb="read", purpose="api: list persons", role=acting_role(user, role)
-    )
+    return _page(user, page, verb="read", purpose="api: list persons", role=acting_role(user, role))
 
 
 @router.post(
-    "/search", response=responses(200, PersonPage, 400, 422), operation_id="persons_search"
+    "/search", response=responses(200, PersonPage, *BODY_ERRORS), operation_id="persons_search"
 )
 def persons_search(
     request: HttpRequest, payload: PersonSearchIn, role: ActingRoleHeader = None
@@ -207,12 +182,12 @@ def persons_search(
     """Persons whose name begins with `q` ("last first"), or with the identity number `q`."""
     user = caller(request, Cap.VIEW_CASE_DATA)
     page = search_persons(user, payload.q, payload.page)
-    return _audited_page(
+    return _page(
         user, page, verb="search", purpose="api: person search", role=acting_role(user, role)
     )
 
 
-@router.post("", response=responses(201, PersonOut, 400, 422), operation_id="persons_create")
+@router.post("", response=responses(201, PersonOut, *BODY_ERRORS), operation_id="persons_create")
 def persons_create(
     request: HttpRequest, payload: PersonIn, role: ActingRoleHeader = None
 ) -> Status[PersonOut]:

@@ -10,7 +10,7 @@ from igor.api.tests import make
 from igor.api.tests.conftest import Api
 from igor.audit.models import AuditEvent, Disclosure
 from igor.people.models import Person
-from igor.sharing.actions import withdraw_basis
+from igor.sharing.actions import break_the_glass, withdraw_basis
 from tests.personas import Personas
 
 LIST = "/api/v1/persons"
@@ -318,3 +318,39 @@ def test_it_never_shares_a_protected_persons_contact_details(api: Api, personas:
 def test_it_answers_404_to_unknown_ids(api: Api, personas: Personas) -> None:
     for pk in (0, 999999, 2**63, 2**80):
         assert api.get(f"/api/v1/persons/{pk}", personas.police_a).status_code == 404
+
+
+@pytest.mark.parametrize("raw", ["[]", '"Lina"', "null", "17"])
+def test_it_rejects_a_body_that_is_not_an_object(api: Api, personas: Personas, raw: str) -> None:
+    response = api.call("POST", LIST, user=personas.social_a, raw=raw)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body"]
+    assert not Person.objects.exists()
+
+
+def test_it_answers_413_to_a_body_beyond_the_upload_limit(
+    api: Api, personas: Personas, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = _valid_person(languages="sv" + " " * 20_000)
+    response = api.post(LIST, body, personas.social_a)
+    assert response.status_code == 413
+    assert not Person.objects.exists()
+
+
+def test_it_shows_a_person_opened_by_break_the_glass_without_contact_details(
+    api: Api, personas: Personas
+) -> None:
+    person = make.person(personas.social_a, city="Stockholm")
+    break_the_glass(
+        actor=personas.police_a,
+        object_type="person",
+        object_id=person.pk,
+        reason="Akut hot mot barn, socialjouren nås inte.",
+    )
+
+    body = api.get(_detail(person), personas.police_a).json()
+
+    assert (body["shared"], body["contact"]) == (True, None)
+    disclosure = Disclosure.objects.get(object_type="person", object_id=person.pk)
+    assert (disclosure.break_glass, disclosure.basis) == (True, None)
