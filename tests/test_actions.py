@@ -1,0 +1,254 @@
+"""Every action writes its documented audit events, in order, and nothing when it refuses."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+import igor
+from igor.accounts import actions as accounts
+from igor.audit.models import AuditEvent
+from igor.audit.record import verify
+from igor.cases import actions as cases
+from igor.cases.models import Case, Incident, JournalEntry, Party
+from igor.people import actions as people
+from igor.people.models import Person
+from igor.sharing import actions as sharing
+from tests.builders import make_case, make_person
+from tests.personas import Personas
+
+
+@dataclass
+class World:
+    p: Personas
+    person: Person
+    other: Person
+    case: Case
+    victim: Party
+    perpetrator: Party
+
+
+@pytest.fixture
+def world(personas: Personas) -> World:
+    officer = personas.police_a
+    person = make_person(officer, first_name="Vera")
+    other = make_person(officer, first_name="Pelle")
+    case = make_case(officer)
+    victim = cases.add_party(actor=officer, case=case, person=person, role="victim")
+    perpetrator = cases.add_party(actor=officer, case=case, person=other, role="perpetrator")
+    return World(personas, person, other, case, victim, perpetrator)
+
+
+def _consent(w: World) -> object:
+    return sharing.record_consent(
+        actor=w.p.police_a,
+        subject=w.person,
+        recipient=w.p.social_org_a,
+        purpose="support",
+        consent_form="written",
+        scope={"covers_person": True},
+        valid_until=None,
+    )
+
+
+def _statutory(w: World) -> Callable[[], object]:
+    social = w.p.social_a
+    subject = make_person(social, first_name="Sam")
+    return lambda: sharing.record_statutory_basis(
+        actor=social,
+        subject=subject,
+        recipient=w.p.police_org_a,
+        ground="osl_10_18c",
+        conditions={"risk": True, "prevents": True, "not_inappropriate": True},
+        purpose="prevent violence",
+        scope={"covers_person": True},
+        valid_until=None,
+    )
+
+
+def _add_party(w: World) -> Callable[[], object]:
+    child = make_person(w.p.police_a, first_name="Kim")
+    return lambda: cases.add_party(actor=w.p.police_a, case=w.case, person=child, role="child")
+
+
+def _withdraw(w: World) -> Callable[[], object]:
+    basis = _consent(w)
+    return lambda: sharing.withdraw_basis(actor=w.p.police_a, basis=basis)  # type: ignore[arg-type]
+
+
+def _device(w: World) -> TOTPDevice:
+    return TOTPDevice.objects.get(user=w.p.police_a)
+
+
+def _past() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=1)
+
+
+# Each action: a setup step that prepares what the call needs and returns the call itself.
+SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
+    "accounts.record_login": lambda w: (
+        lambda: accounts.record_login(user=w.p.police_a, session_key="k" * 32, device=_device(w))
+    ),
+    "accounts.record_failed_login": lambda w: (
+        lambda: accounts.record_failed_login(username="nobody", stage="password")
+    ),
+    "accounts.end_all_sessions": lambda w: (
+        lambda: accounts.end_all_sessions(user=w.p.police_a, reason="logout")
+    ),
+    "accounts.deactivate_user": lambda w: (
+        lambda: accounts.deactivate_user(actor=w.p.admin, user=w.p.police_b)
+    ),
+    "accounts.create_api_token": lambda w: (
+        lambda: accounts.create_api_token(actor=w.p.police_a, user=w.p.police_a, name="test")
+    ),
+    "people.register_person": lambda w: lambda: make_person(w.p.social_a),
+    "people.update_person": lambda w: (
+        lambda: people.update_person(
+            actor=w.p.police_a, person=w.person, details={"languages": "svenska"}
+        )
+    ),
+    "people.reveal_protected_details": lambda w: (
+        lambda: people.reveal_protected_details(
+            actor=w.p.police_a, person=w.person, reason="hot om våld i kväll"
+        )
+    ),
+    "cases.open_case": lambda w: lambda: make_case(w.p.social_a),
+    "cases.update_case": lambda w: (
+        lambda: cases.update_case(actor=w.p.police_a, case=w.case, details={"status": "active"})
+    ),
+    "cases.add_party": _add_party,
+    "cases.relate_parties": lambda w: (
+        lambda: cases.relate_parties(
+            actor=w.p.police_a,
+            case=w.case,
+            from_party=w.perpetrator,
+            to_party=w.victim,
+            kind="former_partner",
+        )
+    ),
+    "cases.record_incident": lambda w: (
+        lambda: cases.record_incident(
+            actor=w.p.police_a, case=w.case, details={"occurred_at": _past(), "kinds": ["physical"]}
+        )
+    ),
+    "cases.write_journal_entry": lambda w: (
+        lambda: cases.write_journal_entry(actor=w.p.police_a, case=w.case, text="Första samtalet.")
+    ),
+    "sharing.record_consent": lambda w: lambda: _consent(w),
+    "sharing.record_statutory_basis": _statutory,
+    "sharing.withdraw_basis": _withdraw,
+    "sharing.break_the_glass": lambda w: (
+        lambda: sharing.break_the_glass(
+            actor=w.p.police_b,
+            object_type="person",
+            object_id=w.person.pk,
+            reason="Akut fara för den utsatta i natt, behöver adressen",
+        )
+    ),
+}
+
+# The (verb, object type) of every event each action writes, in order.
+EVENTS: dict[str, list[tuple[str, str]]] = {
+    "accounts.record_login": [("login", "user")],
+    "accounts.record_failed_login": [("login_failed", "user")],
+    "accounts.end_all_sessions": [("logout", "user")],
+    "accounts.deactivate_user": [("logout", "user"), ("update", "user")],
+    "accounts.create_api_token": [("token", "api_token")],
+    "people.register_person": [("create", "person")],
+    "people.update_person": [("update", "person")],
+    "people.reveal_protected_details": [("reveal", "person")],
+    "cases.open_case": [("create", "case")],
+    "cases.update_case": [("update", "case")],
+    "cases.add_party": [("create", "party")],
+    "cases.relate_parties": [("create", "relation")],
+    "cases.record_incident": [("create", "incident")],
+    "cases.write_journal_entry": [("create", "journal_entry")],
+    "sharing.record_consent": [("create", "sharing_basis")],
+    "sharing.record_statutory_basis": [("create", "sharing_basis")],
+    "sharing.withdraw_basis": [("withdraw", "sharing_basis")],
+    "sharing.break_the_glass": [("break_glass", "person")],
+}
+
+
+def _all_actions() -> set[str]:
+    """Every public, transactional function in an app's actions module."""
+    found = set()
+    for module_info in pkgutil.iter_modules(igor.__path__):
+        try:
+            module = importlib.import_module(f"igor.{module_info.name}.actions")
+        except ModuleNotFoundError:
+            continue
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and hasattr(function, "__wrapped__"):
+                if not name.startswith("_"):
+                    found.add(f"{module_info.name}.{name}")
+    return found
+
+
+def test_it_knows_the_audit_events_of_every_action() -> None:
+    assert _all_actions() == set(EVENTS), "add new actions (and their events) to this table"
+    assert set(SETUP) == set(EVENTS)
+
+
+@pytest.mark.parametrize("name", sorted(EVENTS))
+def test_it_writes_the_documented_audit_events_for_each_action(world: World, name: str) -> None:
+    call = SETUP[name](world)
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    call()
+    written = list(
+        AuditEvent.objects.filter(seq__gt=head).order_by("seq").values_list("verb", "object_type")
+    )
+    assert written == EVENTS[name]
+    assert verify() == []
+
+
+def _count_rows() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count() for model in (Person, Case, Party, Incident, JournalEntry, AuditEvent)
+    )
+
+
+REFUSED: dict[str, Callable[[World], object]] = {
+    "a person with a bad identity number": lambda w: make_person(
+        w.p.police_a, identity_kind="personnummer", identity_number="185001011230"
+    ),
+    "a case without a title": lambda w: cases.open_case(
+        actor=w.p.police_a, unit=w.p.unit_a, details={"title": ""}
+    ),
+    "an incident in the future": lambda w: cases.record_incident(
+        actor=w.p.police_a,
+        case=w.case,
+        details={
+            "occurred_at": timezone.now() + datetime.timedelta(days=1),
+            "kinds": ["physical"],
+        },
+    ),
+    "an empty journal entry": lambda w: cases.write_journal_entry(
+        actor=w.p.police_a, case=w.case, text="   "
+    ),
+    "the same party twice": lambda w: cases.add_party(
+        actor=w.p.police_a, case=w.case, person=w.person, role="victim"
+    ),
+    "a relation of a party to itself": lambda w: cases.relate_parties(
+        actor=w.p.police_a, case=w.case, from_party=w.victim, to_party=w.victim, kind="partner"
+    ),
+}
+
+
+@pytest.mark.parametrize("attempt", sorted(REFUSED))
+def test_it_writes_neither_rows_nor_events_when_an_action_refuses(
+    world: World, attempt: str
+) -> None:
+    before = _count_rows()
+    with pytest.raises(ValidationError):
+        REFUSED[attempt](world)
+    assert _count_rows() == before
