@@ -33,4 +33,7 @@ def staff_context(request: HttpRequest) -> dict[str, Any]:
         "acting_role": acting_role(request),
         "acting_roles": ActingRole.choices,
         "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_idle_minutes": max(1, settings.SESSION_COOKIE_AGE // 60),
+        # Staff pages exist in Swedish and English only; the footer offers just those to staff.
+        "staff_languages": settings.STAFF_LANGUAGES,
     }
