@@ -116,6 +116,9 @@ class RelationForm(forms.Form):
 
 
 class IncidentForm(forms.Form):
+    # The action judges the moment (occurred_at); the person typed it into the date field.
+    action_field_names = {"occurred_at": "date"}
+
     date = forms.DateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}),

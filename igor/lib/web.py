@@ -57,11 +57,16 @@ def paginate(rows: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
 
 
 def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's field errors beside the matching fields, the rest at the top."""
+    """Put an action's field errors beside the matching fields, the rest at the top.
+
+    A form whose fields are named apart from the model's maps them in `action_field_names`.
+    """
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    aliases: dict[str, str] = getattr(form, "action_field_names", {})
     for field, messages in error.message_dict.items():
-        target = field if field in form.fields else None
+        name = aliases.get(field, field)
+        target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
