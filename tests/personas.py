@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -47,9 +49,19 @@ class Personas:
         }
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Argon2id costs about a second under load; one hash shared by all personas keeps the suite fast.
+    return make_password(PASSWORD)
+
+
 def make_personas() -> Personas:
-    users = ensure_structure(password=PASSWORD)
+    users = ensure_structure(password=None)
+    User.objects.filter(pk__in=[user.pk for user in users.values()]).update(
+        password=_password_hash()
+    )
     for user in users.values():
+        user.password = _password_hash()
         TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
     unit_a = Unit.objects.get(name="IGOR Södermalm")
     unit_b = Unit.objects.get(name="IGOR Norrmalm")
