@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,7 +18,7 @@ START = datetime.datetime(2026, 3, 2, 9, 0, 5, tzinfo=datetime.UTC)
 OTHER_IP = "192.0.2.77"  # TEST-NET-1: never a real client
 
 
-def english_client(**defaults: str) -> Client:
+def english_client(**defaults: Any) -> Client:
     """A client that reads the pages in English, so assertions do not depend on translations."""
     client = Client(**defaults)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -34,10 +35,10 @@ def code_at(user: User, moment: float) -> str:
 
 def password_step(
     client: Client, username: str, password: str, ip: str = "127.0.0.1", next_url: str = ""
-) -> object:
+) -> Any:
     url = "/konto/logga-in/" + (f"?{urlencode({'next': next_url})}" if next_url else "")
     return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def code_step(client: Client, code: str) -> object:
+def code_step(client: Client, code: str) -> Any:
     return client.post("/konto/verifiera/", {"code": code})

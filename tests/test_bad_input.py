@@ -78,7 +78,7 @@ def _person_form(personas: Personas, **changes: str) -> dict[str, str]:
 CHECK_DIGIT = "Enter a valid number as YYYYMMDD-NNNN (the check digit or date is wrong)."
 TOO_LONG = "Ensure this value has at most 100 characters (it has 101)."
 
-PERSON_CASES = {
+PERSON_CASES: dict[str, tuple[dict[str, str], str, str]] = {
     "bad check digit": (
         {"identity_kind": "personnummer", "identity_number": "18500101-1230"},
         "identity_number",
@@ -200,7 +200,7 @@ def _incident_form(**changes: object) -> dict[str, object]:
     return data
 
 
-INCIDENT_CASES = {
+INCIDENT_CASES: dict[str, tuple[dict[str, object], str, str]] = {
     "incident in the future": (
         {"date": (timezone.localdate() + datetime.timedelta(days=2)).isoformat()},
         "date",
@@ -247,7 +247,7 @@ def test_it_records_a_valid_incident(officer: Client, case: Case) -> None:
     assert Incident.objects.get(case=case).police_report_number == "K123456-26"
 
 
-CASE_CASES = {
+CASE_CASES: dict[str, tuple[dict[str, str], str, str]] = {
     "missing title": ({"title": ""}, "title", "This field is required."),
     "oversized title": (
         {"title": "x" * 201},

@@ -119,6 +119,7 @@ def test_it_gives_a_new_session_key_at_login(personas: Personas) -> None:
     planted = client.session
     planted["planted"] = True
     planted.save()
+    assert planted.session_key is not None
     client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
     with time_machine.travel(START, tick=False):
         password_step(client, personas.police_a.username, PASSWORD)
