@@ -144,7 +144,7 @@ def _ascii(text: str) -> str:
 class Generator:
     def __init__(self, *, seed: int, now: datetime.datetime, progress: Progress | None) -> None:
         self.rng = random.Random(seed)
-        self.now = now
+        self.now = now.astimezone(datetime.UTC)  # plain arithmetic, cheap conversions
         self.today = now.date()
         self.progress = progress or (lambda message: None)
         self.counts = Counts()
