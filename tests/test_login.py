@@ -16,7 +16,7 @@ from tests.login_steps import (
     english_client,
     password_step,
 )
-from tests.personas import PASSWORD, Personas
+from tests.personas import PASSWORD, Personas, logged_in
 
 NOW = START.timestamp()
 
@@ -135,6 +135,29 @@ def test_it_refuses_to_send_the_user_to_another_site_after_login(
         password_step(client, user.username, PASSWORD, next_url=target)
         response = code_step(client, code_at(user, NOW))
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_it_refuses_to_send_the_user_to_another_site_after_changing_the_acting_role(
+    personas: Personas,
+) -> None:
+    client = logged_in(personas.police_a, english_client())
+    for target in ("https://evil.example/", "//evil.example/"):
+        response = client.post("/konto/roll/", {"acting_role": "support", "next": target})
+        assert (response.status_code, response["Location"]) == (302, "/")
+    local = client.post("/konto/roll/", {"acting_role": "support", "next": "/arenden/"})
+    assert local["Location"] == "/arenden/"
+
+
+def test_it_checks_the_password_exactly_as_typed(personas: Personas) -> None:
+    user = personas.social_b
+    typed = " " + ("ett långt lösenord " * 7)[:126] + "!"
+    assert len(typed) == 128
+    user.set_password(typed)
+    user.save()
+    for wrong in (typed[:-1] + "?", typed.strip(), typed.upper(), typed[:127]):
+        response = password_step(english_client(), user.username, wrong)
+        assert response.status_code == 200, repr(wrong)
+    assert password_step(english_client(), user.username, typed).status_code == 302
 
 
 def test_it_hashes_passwords_with_argon2id(personas: Personas) -> None:

@@ -79,12 +79,16 @@ def test_it_ends_every_session_of_the_user_at_logout(personas: Personas) -> None
         laptop = _log_in(user, START + datetime.timedelta(seconds=30))
         other = _log_in(personas.social_a, START + datetime.timedelta(seconds=30))
         assert UserSession.objects.filter(user=user).count() == 2
+        old_key = desk.cookies[settings.SESSION_COOKIE_NAME].value
         response = desk.post("/konto/logga-ut/")
         assert (response.status_code, response["Location"]) == (302, "/konto/logga-in/")
         assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
         assert _is_sent_to_login(desk)
         assert _is_sent_to_login(laptop)
         assert other.get("/arenden/").status_code == 200
+        replay = english_client()
+        replay.cookies[settings.SESSION_COOKIE_NAME] = old_key
+        assert _is_sent_to_login(replay)
     assert not UserSession.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(verb="logout", actor=user).count() == 1
 
