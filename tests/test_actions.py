@@ -24,7 +24,7 @@ from igor.people import actions as people
 from igor.people.models import Person
 from igor.sharing import actions as sharing
 from tests.builders import make_case, make_person
-from tests.personas import Personas
+from tests.personas import Personas, logged_in
 
 
 @dataclass
@@ -252,3 +252,33 @@ def test_it_writes_neither_rows_nor_events_when_an_action_refuses(
     with pytest.raises(ValidationError):
         REFUSED[attempt](world)
     assert _count_rows() == before
+
+
+def test_it_writes_one_audit_event_for_each_page_that_reads_personal_data(world: World) -> None:
+    incident = cases.record_incident(
+        actor=world.p.police_a,
+        case=world.case,
+        details={"occurred_at": _past(), "kinds": ["physical"]},
+    )
+    officer, lead = world.p.police_a, world.p.lead_a
+    reads = [
+        (officer, "get", f"/personer/{world.person.pk}/", ("read", "person")),
+        (officer, "get", f"/arenden/{world.case.pk}/", ("read", "case")),
+        (
+            officer,
+            "get",
+            f"/arenden/{world.case.pk}/handelser/{incident.pk}/",
+            ("read", "incident"),
+        ),
+        (officer, "post", "/personer/", ("search", "person")),
+        (lead, "get", "/logg/", ("search", "audit")),
+    ]
+    for user, method, path, expected in reads:
+        client = logged_in(user)
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        response = getattr(client, method)(path, {"q": "testsson"} if method == "post" else {})
+        assert response.status_code == 200, path
+        written = list(
+            AuditEvent.objects.filter(seq__gt=head).values_list("verb", "object_type", "actor")
+        )
+        assert written == [(*expected, user.pk)], path
