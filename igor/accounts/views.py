@@ -84,6 +84,8 @@ def verify_view(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            # Fully logged in only now: a key seen during the password step must not carry over.
+            request.session.cycle_key()
             actions.record_login(
                 user=user, session_key=request.session.session_key or "", device=device
             )
