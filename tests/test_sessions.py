@@ -118,7 +118,7 @@ def test_it_ends_every_session_when_an_account_is_deactivated(personas: Personas
     assert not UserSession.objects.filter(user=user).exists()
 
 
-def test_it_gives_a_new_session_key_at_login(personas: Personas) -> None:
+def test_it_gives_a_new_session_key_at_each_login_step(personas: Personas) -> None:
     client = english_client()
     planted = client.session
     planted["planted"] = True
@@ -129,8 +129,11 @@ def test_it_gives_a_new_session_key_at_login(personas: Personas) -> None:
         password_step(client, personas.police_a.username, PASSWORD)
         after_password = client.cookies[settings.SESSION_COOKIE_NAME].value
         code_step(client, code_at(personas.police_a, START.timestamp()))
+        after_code = client.cookies[settings.SESSION_COOKIE_NAME].value
         assert client.get("/").status_code == 200
-    assert after_password != planted.session_key
+    assert len({planted.session_key, after_password, after_code}) == 3
+    assert not Session.objects.filter(session_key=after_password).exists()
+    assert UserSession.objects.get(user=personas.police_a).session_key == after_code
     assert not Session.objects.filter(session_key=planted.session_key).exists()
 
 
