@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from igor.audit.models import AuditEvent
 from tests.login_steps import (
@@ -234,3 +235,31 @@ def test_it_lifts_the_lockout_15_minutes_after_the_fifth_failure_despite_tries_m
         response = password_step(client, user.username, PASSWORD)
         assert (response.status_code, response["Location"]) == (302, "/konto/verifiera/")
         assert code_step(client, code_at(user, NOW + 15 * 60 + 1)).status_code == 302
+
+
+def test_it_enrols_an_authenticator_at_the_first_login_of_an_account_without_one(
+    personas: Personas,
+) -> None:
+    user = personas.social_b
+    TOTPDevice.objects.filter(user=user).delete()
+    client = english_client()
+    with time_machine.travel(START, tick=False):
+        password_step(client, user.username, PASSWORD)
+        page = client.get("/konto/verifiera/").content.decode()
+        assert "<svg" in page and "Key:" in page
+        assert client.get("/arenden/")["Location"] == "/konto/verifiera/"
+        assert code_step(client, code_at(user, NOW)).status_code == 302
+    assert TOTPDevice.objects.get(user=user).confirmed
+
+
+def test_it_slows_down_guessing_of_codes(personas: Personas) -> None:
+    user = personas.police_a
+    client = english_client()
+    with time_machine.travel(START, tick=False) as clock:
+        password_step(client, user.username, PASSWORD)
+        wrong = "000000" if code_at(user, NOW) != "000000" else "111111"
+        assert code_step(client, wrong).status_code == 200
+        refused = code_step(client, code_at(user, NOW))  # right code, but too soon after a miss
+        assert refused.status_code == 200
+        clock.shift(30)
+        assert code_step(client, code_at(user, NOW + 30)).status_code == 302
