@@ -21,6 +21,7 @@ PUBLIC_TEMPLATES = [
     "403.html",
     "404.html",
     "500.html",
+    "403_csrf.html",
     "accounts/login.html",
     "accounts/verify.html",
     "accounts/locked_out.html",

@@ -242,11 +242,7 @@ def current_code(user: User) -> str:
 
 
 @pytest.fixture
-def site(
-    browser: Any, live_server: Any, _audit_tables_flushable: None, settings: Any
-) -> Iterator[Site]:
-    # Argon2 is the production hasher and its own tests use it; here it would only cost seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def site(browser: Any, live_server: Any, _audit_tables_flushable: None) -> Iterator[Site]:
     personas = make_personas()
     site = Site(browser, live_server.url, personas)
     yield site

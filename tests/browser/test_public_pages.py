@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Site
+from tests.browser.conftest import Site, current_code
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -63,3 +64,50 @@ def test_it_reflows_the_login_page_at_320_pixels_in_arabic(site: Site) -> None:
     assert page.locator("html").get_attribute("dir") == "rtl"
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 320, f"the page scrolls sideways: {scroll_width} px"
+
+
+def test_it_serves_the_code_and_lockout_pages_right_to_left(site: Site) -> None:
+    user = site.personas.police_a
+    page = site.new_page(locale="fa")
+    site.goto(page, "/konto/logga-in/")
+    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/konto/verifiera/")
+    site.check(page)
+    assert page.locator("html").get_attribute("lang") == "fa"
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.locator("input[name=code]").fill("000000" if current_code(user) != "000000" else "111111")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state("load")
+    site.check(page)
+    assert page.locator("#id_code").get_attribute("aria-invalid") == "true"
+
+    stranger = site.new_page(locale="ar", javascript=False)
+    for _attempt in range(8):
+        site.goto(stranger, "/konto/logga-in/")
+        stranger.locator("input[name=username]").fill("ingen.sadan")
+        stranger.locator("input[name=password]").fill("fel lösenord som är långt nog")
+        stranger.locator("main button[type=submit]").click()
+        stranger.wait_for_load_state("load")
+        site.check(stranger)
+        if not stranger.locator("input[name=password]").count():
+            break
+    assert stranger.locator("html").get_attribute("dir") == "rtl"
+    assert stranger.locator("main a[href='/konto/logga-in/']").count() == 1
+
+
+def test_it_offers_the_skip_link_first_and_keeps_focus_visible(site: Site) -> None:
+    page = site.new_page()
+    site.goto(page, "/tillganglighet/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["height"] >= 24
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    background = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")
+    assert outline != "none" or background == "rgb(255, 210, 63)"
