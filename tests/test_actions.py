@@ -107,6 +107,9 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "accounts.deactivate_user": lambda w: (
         lambda: accounts.deactivate_user(actor=w.p.admin, user=w.p.police_b)
     ),
+    "accounts.issue_authenticator": lambda w: (
+        lambda: accounts.issue_authenticator(actor=w.p.admin, user=w.p.police_b)
+    ),
     "accounts.create_api_token": lambda w: (
         lambda: accounts.create_api_token(actor=w.p.police_a, user=w.p.police_a, name="test")
     ),
@@ -162,6 +165,7 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "accounts.record_failed_login": [("login_failed", "user")],
     "accounts.end_all_sessions": [("logout", "user")],
     "accounts.deactivate_user": [("logout", "user"), ("update", "user")],
+    "accounts.issue_authenticator": [("logout", "user"), ("update", "user")],
     "accounts.create_api_token": [("token", "api_token")],
     "people.register_person": [("create", "person")],
     "people.update_person": [("update", "person")],

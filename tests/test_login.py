@@ -237,19 +237,42 @@ def test_it_lifts_the_lockout_15_minutes_after_the_fifth_failure_despite_tries_m
         assert code_step(client, code_at(user, NOW + 15 * 60 + 1)).status_code == 302
 
 
-def test_it_enrols_an_authenticator_at_the_first_login_of_an_account_without_one(
-    personas: Personas,
-) -> None:
+def test_it_does_not_let_a_password_alone_enrol_an_authenticator(personas: Personas) -> None:
     user = personas.social_b
     TOTPDevice.objects.filter(user=user).delete()
     client = english_client()
+    password_step(client, user.username, PASSWORD)
+    page = client.get("/konto/verifiera/").content.decode()
+    assert "no authenticator yet" in page and "<svg" not in page
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get("/arenden/")["Location"] == "/konto/verifiera/"
+
+
+def test_it_confirms_a_key_issued_by_an_administrator_with_its_first_code(
+    personas: Personas,
+) -> None:
+    user = personas.social_b
+    issued = logged_in(personas.admin).post(f"/konto/personal/{user.pk}/autentiserare/")
+    assert issued.status_code == 200 and "<svg" in issued.content.decode()
+    device = TOTPDevice.objects.get(user=user)
+    assert not device.confirmed
+    client = english_client()
     with time_machine.travel(START, tick=False):
         password_step(client, user.username, PASSWORD)
-        page = client.get("/konto/verifiera/").content.decode()
-        assert "<svg" in page and "Key:" in page
-        assert client.get("/arenden/")["Location"] == "/konto/verifiera/"
         assert code_step(client, code_at(user, NOW)).status_code == 302
-    assert TOTPDevice.objects.get(user=user).confirmed
+    device.refresh_from_db()
+    assert device.confirmed
+    assert AuditEvent.objects.filter(
+        verb="update", object_id=user.pk, purpose="issue authenticator"
+    ).exists()
+
+
+def test_it_refuses_key_issuing_to_anyone_but_an_administrator(personas: Personas) -> None:
+    target = personas.social_b
+    for member in (personas.lead_a, personas.police_a, personas.researcher):
+        response = logged_in(member).post(f"/konto/personal/{target.pk}/autentiserare/")
+        assert response.status_code == 403
+    assert TOTPDevice.objects.get(user=target).confirmed
 
 
 def test_it_slows_down_guessing_of_codes(personas: Personas) -> None:

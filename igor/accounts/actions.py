@@ -103,3 +103,25 @@ def touch_token(token: ApiToken) -> None:
 
 def sessions_of(user: User) -> models.QuerySet[UserSession]:
     return UserSession.objects.filter(user=user)
+
+
+@transaction.atomic
+def issue_authenticator(*, actor: User | None, user: User) -> TOTPDevice:
+    """A new TOTP key for the user, replacing any old one and ending the user's sessions.
+
+    Only an administrator (or the `igor authenticator issue` command) issues keys and hands them
+    over in person: knowing a password is never enough to enrol a device of one's own choosing.
+    """
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    end_all_sessions(user=user, reason="authenticator reissued")
+    record(
+        actor=actor,
+        actor_label="" if actor else "system",
+        verb="update",
+        object_type="user",
+        object_id=user.pk,
+        purpose="issue authenticator",
+        data={"device": device.pk},
+    )
+    return device

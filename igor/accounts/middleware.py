@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 
 LOGIN_AT = "igor_login_at"
 
@@ -54,7 +55,7 @@ class RequireVerifiedStaffMiddleware:
             return None
         user = request.user
         if not user.is_authenticated:
-            return redirect(f"{_login_url()}?next={request.path}")
+            return redirect(f"{_login_url()}?{urlencode({'next': request.path})}")
         if not is_verified(user):
             return redirect("accounts:verify")
         return None

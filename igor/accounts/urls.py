@@ -12,4 +12,5 @@ urlpatterns = [
     path("personal/", views.staff_list, name="staff"),
     path("personal/<int:pk>/avaktivera/", views.deactivate, name="deactivate"),
     path("personal/<int:pk>/avsluta-sessioner/", views.end_sessions, name="end_sessions"),
+    path("personal/<int:pk>/autentiserare/", views.issue_authenticator, name="issue_authenticator"),
 ]

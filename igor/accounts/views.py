@@ -66,13 +66,16 @@ def _safe_next(request: HttpRequest) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify_view(request: HttpRequest) -> HttpResponse:
-    """Second step: a TOTP code, once per 30-second step; enrolment if the user has no device."""
+    """Second step: a TOTP code, once per 30-second step.
+
+    A key issued by an administrator is confirmed by its first correct code; an account without
+    a key is told to ask for one (it cannot enrol a device on the password alone)."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     user = cast(User, request.user)
     device = TOTPDevice.objects.devices_for_user(user, confirmed=None).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+        return TemplateResponse(request, "accounts/no_authenticator.html")
     form = TokenForm(request.POST or None)
     # django-otp keeps a tolerance per device (default: one step either side) and ignores
     # OTP_TOTP_TOLERANCE, so the setting is applied here: a code is valid in its own step only.
@@ -93,9 +96,6 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         actions.record_failed_login(username=user.get_username(), stage="code", user=user)
         form.add_error("code", _("The code is wrong or already used. Wait for the next code."))
     context = {"form": form, "enrolling": not device.confirmed}
-    if not device.confirmed:
-        context["qr_svg"] = segno.make(device.config_url, micro=False).svg_inline(scale=4)
-        context["secret"] = _base32(device.bin_key)
     return TemplateResponse(request, "accounts/verify.html", context)
 
 
@@ -155,6 +155,22 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     actions.deactivate_user(actor=cast(User, request.user), user=target)
     messages.success(request, _("The account is deactivated and all its sessions have ended."))
     return redirect("accounts:staff")
+
+
+@requires(Cap.MANAGE_USERS)
+@require_POST
+def issue_authenticator(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a new key once, to the administrator, to hand over in person."""
+    target = User.objects.filter(pk=pk, is_active=True).first()
+    if target is None or target.pk == request.user.pk:
+        raise Http404
+    device = actions.issue_authenticator(actor=cast(User, request.user), user=target)
+    context = {
+        "member": target,
+        "qr_svg": segno.make(device.config_url, micro=False).svg_inline(scale=4),
+        "secret": _base32(device.bin_key),
+    }
+    return TemplateResponse(request, "accounts/authenticator_issued.html", context)
 
 
 @requires(Cap.MANAGE_USERS)
