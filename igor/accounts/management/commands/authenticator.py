@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 from typing import Any
 
 import segno
@@ -28,4 +29,6 @@ class Command(BaseCommand):
         key = base64.b32encode(device.bin_key).decode().rstrip("=")
         self.stdout.write(f"Key for {user.username} (shown once): {key}")
         self.stdout.write(f"URL: {device.config_url}")
-        segno.make(device.config_url, micro=False).terminal(out=self.stdout, compact=True)
+        picture = io.StringIO()
+        segno.make(device.config_url, micro=False).terminal(out=picture, compact=True)
+        self.stdout.write(picture.getvalue())
