@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from igor.accounts.actions import create_api_token
 from igor.accounts.models import User
@@ -56,6 +59,12 @@ class Api:
 
     def post(self, url: str, body: Any, user: User | None = None, **kwargs: Any) -> Response:
         return self.call("POST", url, user=user, body=body, **kwargs)
+
+
+def count_queries(call: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries)
 
 
 @pytest.fixture(autouse=True)
