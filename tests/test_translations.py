@@ -25,6 +25,7 @@ PUBLIC_TEMPLATES = [
     "accounts/login.html",
     "accounts/verify.html",
     "accounts/locked_out.html",
+    "accounts/no_authenticator.html",
     "includes/error_summary.html",
     "forms/field.html",
     "forms/field_messages.html",
