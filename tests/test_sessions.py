@@ -14,7 +14,7 @@ from igor.accounts.actions import deactivate_user
 from igor.accounts.models import User, UserSession
 from igor.audit.models import AuditEvent
 from tests.login_steps import START, code_at, code_step, english_client, password_step
-from tests.personas import PASSWORD, Personas
+from tests.personas import PASSWORD, Personas, logged_in
 
 MINUTE = 60
 
@@ -150,3 +150,16 @@ def test_it_warns_before_the_session_ends_on_staff_pages(personas: Personas) -> 
             shown_later = " hidden" in tag or (warning.group(1) == "dialog" and " open" not in tag)
             assert shown_later, f"{path}: the warning must stay hidden until it is due"
             assert 'role="alertdialog"' in tag, path
+
+
+def test_it_shows_staff_pages_in_swedish_to_staff_who_chose_arabic_on_a_public_page(
+    personas: Personas,
+) -> None:
+    client = logged_in(personas.police_a)
+    client.cookies["django_language"] = "ar"
+    page = client.get("/arenden/")
+    assert page.status_code == 200
+    assert '<html lang="sv"' in page.content.decode()
+    public = Client()
+    public.cookies["django_language"] = "ar"
+    assert '<html lang="ar" dir="rtl"' in public.get("/konto/logga-in/").content.decode()

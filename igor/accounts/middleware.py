@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.http import urlencode
 
 LOGIN_AT = "igor_login_at"
@@ -71,6 +72,23 @@ def _login_url() -> str:
     from django.urls import reverse
 
     return reverse(settings.LOGIN_URL)
+
+
+class StaffLanguageMiddleware:
+    """Staff pages exist in Swedish and English only: a staff member who chose Arabic or Persian
+    on a public page gets Swedish once logged in, rather than a half-translated page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and translation.get_language() not in settings.STAFF_LANGUAGES
+        ):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:
