@@ -55,5 +55,14 @@ bench: bench-pages
 bench-pages: $(VENV)/.installed-dev
 	IGOR_TESTING=1 $(BIN)/igor bench_pages
 
+# A million demo persons in var/big/ (minutes); serve it with `IGOR_VAR_DIR=var/big make run`.
+demo-big: export DEBUG = 1
+demo-big: export IGOR_DEMO = 1
+demo-big: export IGOR_VAR_DIR = var/big
+demo-big: $(VENV)/.installed
+	mkdir -p var/big
+	$(BIN)/igor migrate --verbosity 0
+	$(BIN)/igor demo --persons 1000000 --seed 1 --if-empty
+
 clean:
 	rm -rf $(VENV) var
