@@ -38,8 +38,13 @@ def list_cases(user: User, filters: dict[str, Any], number: int = 1) -> Page[Cas
     rows = list(own.select_related("owner", "organisation")[: offset + PAGE_SIZE + 1])
     # The shared part is cut to the same length in the database: the first n of the merged
     # list are among the first n of each part, and the cost stays with the page, not the bases.
-    shared = _filtered(policy.shared_cases(scope), filters, user).order_by(*ordering)
-    shared_rows = list(shared.select_related("owner", "organisation")[: offset + PAGE_SIZE + 1])
+    shared_rows = [
+        case
+        for part in policy.shared_cases(scope)
+        for case in _filtered(part, filters, user)
+        .order_by(*ordering)
+        .select_related("owner", "organisation")[: offset + PAGE_SIZE + 1]
+    ]
     if shared_rows:
         rows = list(set(rows) | set(shared_rows))
         rows.sort(key=_sort_key(sort))

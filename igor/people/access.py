@@ -47,8 +47,14 @@ def search_persons(user: User, text: str, number: int = 1) -> Page[Person]:
     own = _matching(Person.objects.filter(scope.own()), text).order_by("search_name", "id")
     rows = list(own.select_related("unit")[: offset + PAGE_SIZE + 1])
     # Cut to the page in the database too, so the cost does not grow with the bases received.
-    shared = _matching(shared_persons(scope), text).order_by("search_name", "id")
-    shared_rows = list(shared.select_related("unit")[: offset + PAGE_SIZE + 1])
+    shared_by_id = {
+        person.pk: person  # a break-the-glass row may also be under a basis: list it once
+        for part in shared_persons(scope)
+        for person in _matching(part, text)
+        .order_by("search_name", "id")
+        .select_related("unit")[: offset + PAGE_SIZE + 1]
+    }
+    shared_rows = list(shared_by_id.values())
     if shared_rows:
         rows += shared_rows
         rows.sort(key=lambda person: (person.search_name, person.pk))
