@@ -302,6 +302,14 @@ PAGES: dict[str, Page] = {
             payload=_nothing,
         ),
         Page(
+            "accounts:issue_authenticator",
+            ACTION,
+            "manage_users",
+            target="staff_user",
+            ok={"POST": "200"},  # the new key, shown once
+            payload=_nothing,
+        ),
+        Page(
             "accounts:end_sessions",
             ACTION,
             "manage_users",
@@ -433,9 +441,6 @@ PAGES: dict[str, Page] = {
     )
 }
 
-# URL patterns that are API operations: the API part of the matrix classifies them.
-API_NAMESPACE = "api"
-
 
 def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
     """The outcome of one cell, from the rules (ARCHITECTURE §4) and the page's classification."""
@@ -461,3 +466,138 @@ def sees(wall: Wall, who: Who, state: str, categories: frozenset[str]) -> bool:
     if "view_case_data" not in who.can:
         return False
     return wall.owns(who) or (wall.receives(who) and categories <= STATES[state].covers)
+
+
+# --- The API ---------------------------------------------------------------------------------------
+
+API_NAMESPACE = "api"
+# Not logged in at all; a verified staff session (police_a) but no token: the API takes tokens only.
+API_PERSONAS = ("anonymous", "session", *STAFF_PERSONAS)
+# API URL patterns that are not operations of the schema, with what anybody gets from them.
+API_OTHER_URLS = {"api:openapi-json": "200", "api:api-root": "404"}
+
+ApiPayload = Callable[["World"], Any]
+
+
+def _api_person(world: World) -> dict[str, Any]:
+    return {"first_name": "Api", "last_name": "Matrisperson", "identity_kind": "none"}
+
+
+def _api_search(world: World) -> dict[str, Any]:
+    return {"q": "Subjekt"}
+
+
+def _api_case(world: World) -> dict[str, Any]:
+    return {"title": "Api-ärende"}
+
+
+def _api_incident(world: World) -> dict[str, Any]:
+    return {"occurred_at": "2025-03-01T21:30:00+01:00", "kinds": ["psychological"]}
+
+
+def _api_journal(world: World) -> dict[str, Any]:
+    return {"text": "Anteckning via API"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    cap: str
+    target: str | None = None  # "person" | "case" | "incident" | "journal"
+    needs: frozenset[str] = frozenset()
+    writes: bool = False
+    ok: str = "200"
+    disclosed: str | None = None  # the object type a read across the wall records
+    payload: ApiPayload | None = None
+
+
+API_OPERATIONS: dict[str, Operation] = {
+    op.operation_id: op
+    for op in (
+        Operation("persons_list", "GET", "view_case_data"),
+        Operation("persons_search", "POST", "view_case_data", payload=_api_search),
+        Operation("persons_create", "POST", "edit_case_data", ok="201", payload=_api_person),
+        Operation(
+            "persons_detail",
+            "GET",
+            "view_case_data",
+            target="person",
+            needs=_covers("person"),
+            disclosed="person",
+        ),
+        Operation("cases_list", "GET", "view_case_data"),
+        Operation("cases_create", "POST", "edit_case_data", ok="201", payload=_api_case),
+        Operation(
+            "cases_detail",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=_covers("cases"),
+            disclosed="case",
+        ),
+        Operation(
+            "incidents_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=_covers("cases", "incidents"),
+            disclosed="case",
+        ),
+        Operation(
+            "incidents_create",
+            "POST",
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok="201",
+            payload=_api_incident,
+        ),
+        Operation(
+            "incidents_detail",
+            "GET",
+            "view_case_data",
+            target="incident",
+            needs=_covers("cases", "incidents"),
+            disclosed="incident",
+        ),
+        Operation(
+            "journal_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=_covers("cases", "journal"),
+            disclosed="case",
+        ),
+        Operation(
+            "journal_create",
+            "POST",
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok="201",
+            payload=_api_journal,
+        ),
+        Operation(
+            "journal_detail",
+            "GET",
+            "view_case_data",
+            target="journal",
+            needs=_covers("cases", "journal"),
+            disclosed="journal_entry",
+        ),
+    )
+}
+
+
+def expected_api(op: Operation, wall: Wall, who: Who, state: str) -> str:
+    """The outcome of one API cell: tokens only (401), a role with the API (403), then A1–A2."""
+    if who.kind != "staff":
+        return "401"
+    if "use_api" not in who.can or op.cap not in who.can:
+        return "403"
+    if op.target is None or wall.owns(who):
+        return op.ok
+    if op.writes or not wall.receives(who) or not op.needs <= STATES[state].covers:
+        return "404"
+    return op.ok

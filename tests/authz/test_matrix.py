@@ -8,20 +8,19 @@ every cell whose outcome differs from the matrix; it fails listing all of them.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 
-from igor.accounts.middleware import LOGIN_AT
 from igor.accounts.models import User
 from igor.audit.models import AuditEvent, Disclosure
 from tests.authz import fixtures
+from tests.authz.harness import Route, Run, build_run, walk
 from tests.authz.matrix import (
     API_NAMESPACE,
     OBJECT_TARGETS,
@@ -31,12 +30,11 @@ from tests.authz.matrix import (
     STATES,
     Page,
     PageContext,
-    Wall,
     Who,
     expected,
     sees,
 )
-from tests.authz.world import CANARY_PHONE, CANARY_STREET, World, build_worlds
+from tests.authz.world import CANARY_PHONE, CANARY_STREET, World
 from tests.personas import Personas, logged_in
 
 SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1}
@@ -46,30 +44,6 @@ module_personas = fixtures.module_personas
 
 
 # --- Discovery -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str  # "namespace:name"; the bare route when a pattern has no name
-    route: str
-    converters: tuple[str, ...]
-
-
-def walk(
-    patterns: list[Any] | None = None, prefix: str = "", namespace: str = ""
-) -> Iterator[Route]:
-    """Every URL pattern of the project, through every include, with its full route."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or ""
-            joined = ":".join(part for part in (namespace, inner) if part)
-            yield from walk(pattern.url_patterns, route, joined)
-            continue
-        assert isinstance(pattern, URLPattern)
-        name = ":".join(part for part in (namespace, pattern.name or "") if part)
-        converters = tuple(pattern.pattern.converters)
-        yield Route(name if pattern.name else route, route, converters)
 
 
 def page_routes() -> list[Route]:
@@ -94,66 +68,6 @@ def test_it_builds_and_resolves_a_path_for_every_url_pattern() -> None:
 # --- The cells -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    personas: Personas
-    wall: Wall
-    worlds: list[World]
-    spare_user: User
-    who: dict[str, Who]
-    clients: dict[str, Client] = field(default_factory=dict)
-    cells: int = 0
-    mismatches: list[str] = field(default_factory=list)
-
-    def user(self, who: Who) -> User | None:
-        if who.kind == "anonymous":
-            return None
-        name = "police_a" if who.kind == "unverified" else who.name
-        return getattr(self.personas, name)
-
-    def client(self, who: Who, *, fresh: bool = False) -> Client:
-        if who.kind == "anonymous":
-            return Client()
-        if fresh or who.name not in self.clients:
-            client = _client_for(who, self.user(who))
-            if fresh:
-                return client
-            self.clients[who.name] = client
-        return self.clients[who.name]
-
-    def miss(self, cell: str, problem: str) -> None:
-        self.mismatches.append(f"{cell}: {problem}")
-
-
-def _client_for(who: Who, user: User | None) -> Client:
-    if user is None:
-        return Client()
-    if who.kind == "unverified":
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        session = client.session
-        session[LOGIN_AT] = time.time()
-        session.save()
-        return client
-    return logged_in(user)
-
-
-def _who(personas: Personas) -> dict[str, Who]:
-    people: dict[str, Who] = {
-        "anonymous": Who("anonymous", "anonymous"),
-        "unverified": Who("unverified", "unverified"),
-    }
-    for name, user in personas.all_staff().items():
-        people[name] = Who(
-            name,
-            "staff",
-            organisation_id=user.organisation_id,
-            unit_ids=frozenset(user.unit_ids()),
-            can=ROLE_CAN[name],
-        )
-    return people
-
-
 def _kwargs(page: Page, world: World, run: Run) -> dict[str, int]:
     match page.target:
         case "person":
@@ -171,10 +85,11 @@ def _outcome(response: HttpResponse, path: str) -> str:
     status = response.status_code
     if status != 302:
         return str(status)
-    location = response["Location"]
-    if location.startswith(reverse("accounts:login") + "?next="):
-        return "login" if location.endswith(f"?next={path}") else f"302 → {location}"
-    if location == reverse("accounts:verify"):
+    location = urlsplit(response["Location"])
+    if location.path == reverse("accounts:login") and location.query:
+        sent_back = parse_qs(location.query).get("next") == [path]
+        return "login" if sent_back else f"302 → {response['Location']}"
+    if location.path == reverse("accounts:verify"):
         return "verify"
     return "302"
 
@@ -309,24 +224,7 @@ def _cells(run: Run, page: Page) -> Iterator[tuple[Who, World, str]]:
 
 @pytest.fixture(scope="module")
 def run(module_personas: Personas) -> Run:
-    personas = module_personas
-    spare = User.objects.create(
-        username="vikarie.sodermalm",
-        role="social_worker",
-        organisation=personas.social_org_a,
-    )
-    spare.units.add(personas.unit_a)
-    run = Run(
-        personas=personas,
-        wall=Wall(personas.police_org_a.pk, personas.social_org_a.pk, personas.unit_a.pk),
-        worlds=build_worlds(personas),
-        spare_user=spare,
-        who=_who(personas),
-    )
-    # Sessions are made here, outside the tests' savepoints, so they outlive every rollback.
-    for name in PAGE_PERSONAS:
-        run.client(run.who[name])
-    return run
+    return build_run(module_personas, PAGE_PERSONAS)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
