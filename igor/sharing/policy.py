@@ -243,18 +243,17 @@ def shared_cases(scope: Scope) -> list[QuerySet[Case]]:
     if not scope.works_with_cases:
         return []
     bases = scope.active_bases().filter(covers_cases=True)
-    named = Exists(bases.filter(case_id=OuterRef("pk")))
-    of_subject = Exists(
-        Party.objects.filter(case_id=OuterRef("pk")).filter(
-            Exists(bases.filter(case_id__isnull=True, subject_id=OuterRef("person_id")))
-        )
+    # One correlated EXISTS through the parties: a basis covers a case when its subject is a
+    # party and it names that case or none. A basis can only name a case its subject is a party
+    # to (the sharing actions check it), so this is the same set as "names it, or covers a
+    # party"; written this way it is probed row by row along the index, stopping at a page.
+    covering = bases.filter(subject_id=OuterRef("person_id")).filter(
+        Q(case_id__isnull=True) | Q(case_id=OuterRef(OuterRef("pk")))
     )
-    # Two queries rather than one OR: each can then be planned as a semi-join that probes the
-    # bases row by row along the index, instead of first collecting every basis.
+    covered = Exists(Party.objects.filter(case_id=OuterRef("pk")).filter(Exists(covering)))
     parts = [
         Case.objects.filter(covered, organisation_id=organisation_id, unit_id=unit_id)
         for organisation_id, unit_id in _other_side(scope)
-        for covered in (named, of_subject)
     ]
     if scope.glass_cases:
         parts.append(Case.objects.filter(pk__in=scope.glass_cases))

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -171,3 +172,32 @@ def test_it_generates_cases_the_pages_can_show(personas: Personas) -> None:
     response = client.get(f"/arenden/{case.pk}/")
     assert response.status_code == 200
     assert case.title in response.content.decode()
+
+
+def _query_count(send: Any) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert send().status_code == 200
+    return len(queries)
+
+
+def test_it_serves_the_benchmarked_pages_with_a_number_of_queries_independent_of_the_data(
+    personas: Personas,
+) -> None:
+    generate(persons=60, seed=1, now=NOW)
+    client = logged_in(personas.police_a)
+    own = Case.objects.filter(organisation=personas.police_org_a, unit=personas.unit_a)
+    by_size = sorted(own, key=lambda case: (case.parties.count(), case.incidents.count()))
+    name = Person.objects.filter(organisation=personas.police_org_a).first()
+    assert name is not None
+
+    def pages() -> list[int]:
+        return [
+            _query_count(lambda: client.get("/arenden/")),
+            _query_count(lambda: client.post("/personer/", {"q": name.last_name})),
+        ]
+
+    small = pages()
+    case_pages = {_query_count(lambda c=c: client.get(f"/arenden/{c.pk}/")) for c in by_size}
+    assert len(case_pages) == 1, "a case page's query count depends on its parties or incidents"
+    generate(persons=400, seed=2, now=NOW)  # more rows, more bases received
+    assert pages() == small
