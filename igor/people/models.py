@@ -82,7 +82,11 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         indexes = [
-            models.Index(fields=["organisation", "unit", "search_name"], name="person_scope_name"),
+            # id last: the index then gives the search's exact order (name, id), so a page of a
+            # common name stops after 26 rows instead of sorting every match (PostgreSQL).
+            models.Index(
+                fields=["organisation", "unit", "search_name", "id"], name="person_scope_name"
+            ),
             models.Index(fields=["identity_number"], name="person_identity_number"),
         ]
         constraints = [
