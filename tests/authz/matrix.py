@@ -8,8 +8,9 @@ the rules of ARCHITECTURE §4, written out below in plain Python, apart from the
 The test walks the URL configuration and the OpenAPI schema and fails for anything not listed
 here, and for anything listed here that no longer exists: a new view cannot slip past.
 
-Outcomes: "200", "204", "302" (a redirect that is the view's own answer), "login" (redirect to
-the login page with ?next=), "verify" (redirect to the TOTP step), "401", "403", "404", "405".
+Outcomes: "200", "201", "204", "302" (a redirect that is the view's own answer), "login"
+(redirect to the login page with ?next=), "verify" (redirect to the TOTP step), "401", "403",
+"404", "405".
 """
 
 from __future__ import annotations
