@@ -103,7 +103,7 @@ def test_it_gives_the_same_generic_error_for_a_wrong_password_or_unknown_user(
 def test_it_sends_an_anonymous_visitor_of_a_private_page_to_the_login(db: None) -> None:
     response = english_client().get("/arenden/")
     assert response.status_code == 302
-    assert response["Location"] == "/konto/logga-in/?next=/arenden/"
+    assert response["Location"] == "/konto/logga-in/?next=%2Farenden%2F"
 
 
 def test_it_sends_a_password_only_session_to_the_code_step(personas: Personas) -> None:
