@@ -210,20 +210,8 @@ class Generator:
                 next_report += max(persons // 20, FLUSH_EVERY)
         self.rows.flush()
         self._reset_sequences()
-        self._analyse()
+        analyse()
         return self.counts
-
-    def _analyse(self) -> None:
-        # Fresh planner statistics: without them a database that grew from empty to millions
-        # of rows in one go plans every query as if the tables were still empty.
-        tables = [model._meta.db_table for model in MODELS]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                quote = connection.ops.quote_name
-                cursor.execute("ANALYZE " + ", ".join(quote(t) for t in tables))
-            elif connection.vendor == "sqlite":
-                cursor.execute("PRAGMA analysis_limit = 1000")  # sampled: seconds, not minutes
-                cursor.execute("ANALYZE")
 
     def _reset_sequences(self) -> None:
         # PostgreSQL's sequences do not see explicit ids; SQLite's AUTOINCREMENT does.
@@ -626,6 +614,19 @@ class Generator:
             recorded_by_id=owner.pk,
         )
         self.counts.sharing_bases += 1
+
+
+def analyse() -> None:
+    """Fresh planner statistics. Without them a database that grew from empty to millions of
+    rows in one go (or got a new index) is planned as if its tables were still small."""
+    tables = [model._meta.db_table for model in MODELS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            cursor.execute("ANALYZE " + ", ".join(quote(t) for t in tables))
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")  # sampled: seconds, not minutes
+            cursor.execute("ANALYZE")
 
 
 def generate(

@@ -10,7 +10,7 @@ from igor.accounts.models import User
 from igor.lib.identity import IdentityKind, InvalidIdentityNumber, normalise, normalise_name
 from igor.lib.web import PAGE_SIZE, Page, paginate
 from igor.people.models import Person
-from igor.sharing.policy import persons_visible_to, scope_for, shared_persons
+from igor.sharing.policy import persons_visible_to, scope_for, shared_person_ids
 
 _DIGITS = re.compile(r"^[\d\s+-]{10,13}$")
 _LAST = "\U0010ffff"  # sorts after every other character, so [p, p+_LAST) is "starts with p"
@@ -46,15 +46,13 @@ def search_persons(user: User, text: str, number: int = 1) -> Page[Person]:
     offset = (number - 1) * PAGE_SIZE
     own = _matching(Person.objects.filter(scope.own()), text).order_by("search_name", "id")
     rows = list(own.select_related("unit")[: offset + PAGE_SIZE + 1])
-    # Cut to the page in the database too, so the cost does not grow with the bases received.
-    shared_by_id = {
-        person.pk: person  # a break-the-glass row may also be under a basis: list it once
-        for part in shared_persons(scope)
-        for person in _matching(part, text)
-        .order_by("search_name", "id")
-        .select_related("unit")[: offset + PAGE_SIZE + 1]
-    }
-    shared_rows = list(shared_by_id.values())
+    # Cut to the page too, so the cost does not grow with the bases received.
+    shared_ids = shared_person_ids(
+        scope,
+        lambda persons: _matching(persons, text).order_by("search_name", "id"),
+        offset + PAGE_SIZE + 1,
+    )
+    shared_rows = list(Person.objects.filter(pk__in=shared_ids).select_related("unit"))
     if shared_rows:
         rows += shared_rows
         rows.sort(key=lambda person: (person.search_name, person.pk))

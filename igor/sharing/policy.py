@@ -222,24 +222,49 @@ def _other_side(scope: Scope) -> list[tuple[int, int]]:
     return pairs
 
 
-def shared_persons(scope: Scope) -> list[QuerySet[Person]]:
-    """The other agency's persons the scope may see, as querysets to filter, order and cut
-    apart and merge: one per unit walks the name index and checks each row for a covering
-    basis, so a page costs the same however many bases there are; one for break-the-glass."""
+_WALK_BATCH = 200
+
+
+def shared_person_ids(
+    scope: Scope, ordered: Callable[[QuerySet[Person]], QuerySet[Person]], limit: int
+) -> list[int]:
+    """Ids of up to `limit` of the other agency's persons per unit that the scope may see (and
+    the break-the-glass ones), in the order `ordered` puts them.
+
+    It walks the ids in that order in batches and asks which of each batch a basis covers, so
+    the cost is that of the page: left to itself the planner reads every basis received first
+    whenever the name is a common one.
+    """
     if not scope.works_with_cases:
         return []
-    covered = Exists(scope.active_bases().filter(covers_person=True, subject_id=OuterRef("pk")))
-    parts = [
-        Person.objects.filter(covered, organisation_id=organisation_id, unit_id=unit_id)
-        for organisation_id, unit_id in _other_side(scope)
-    ]
+    found: dict[int, None] = {}
+    for organisation_id, unit_id in _other_side(scope):
+        walk = ordered(Person.objects.filter(organisation_id=organisation_id, unit_id=unit_id))
+        taken, start = 0, 0
+        while taken < limit:
+            ids = list(walk.values_list("pk", flat=True)[start : start + _WALK_BATCH])
+            covered = set(
+                scope.active_bases()
+                .filter(covers_person=True, subject_id__in=ids)
+                .values_list("subject_id", flat=True)
+            )
+            for pk in (pk for pk in ids if pk in covered):
+                if taken < limit:
+                    found[pk] = None
+                    taken += 1
+            if len(ids) < _WALK_BATCH:
+                break
+            start += _WALK_BATCH
     if scope.glass_persons:
-        parts.append(Person.objects.filter(pk__in=scope.glass_persons))
-    return parts
+        glass = ordered(Person.objects.filter(pk__in=scope.glass_persons))
+        found.update(dict.fromkeys(glass.values_list("pk", flat=True)[:limit]))
+    return list(found)
 
 
 def shared_cases(scope: Scope) -> list[QuerySet[Case]]:
-    """The other agency's cases the scope may see, as querysets like `shared_persons`."""
+    """The other agency's cases the scope may see, as querysets to filter, order and cut apart
+    and merge: one per unit walks the case index and checks each row for a covering basis, so a
+    page costs the same however many bases there are; one for break-the-glass."""
     if not scope.works_with_cases:
         return []
     bases = scope.active_bases().filter(covers_cases=True)

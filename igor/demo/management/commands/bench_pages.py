@@ -16,7 +16,7 @@ from igor.accounts.structure import ensure_structure
 from igor.audit.models import AuditEvent
 from igor.cases.models import Case
 from igor.demo import bench
-from igor.demo.generator import VERSION, generate
+from igor.demo.generator import VERSION, analyse, generate
 from igor.lib.identity import IdentityKind
 from igor.people.models import Person
 
@@ -98,6 +98,7 @@ class Command(BaseCommand):
         )
         if marker.exists() and Person.objects.count() == persons:
             self.stdout.write(f"   reusing the {persons:,}-person database")
+            analyse()  # a migration may have rebuilt an index since
             return None
         if Person.objects.exists():
             raise CommandError(
