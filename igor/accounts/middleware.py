@@ -76,16 +76,14 @@ def _login_url() -> str:
 
 class StaffLanguageMiddleware:
     """Staff pages exist in Swedish and English only: a staff member who chose Arabic or Persian
-    on a public page gets Swedish once logged in, rather than a half-translated page."""
+    on a public page gets Swedish once fully logged in, rather than a half-translated page.
+    The login steps themselves are public pages and keep the chosen language."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            request.user.is_authenticated
-            and translation.get_language() not in settings.STAFF_LANGUAGES
-        ):
+        if is_verified(request.user) and translation.get_language() not in settings.STAFF_LANGUAGES:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)
