@@ -28,7 +28,7 @@ messages: $(VENV)/.installed
 run: export DEBUG = 1
 run: export IGOR_DEMO = 1
 run: $(VENV)/.installed messages
-	mkdir -p var
+	mkdir -p "$${IGOR_VAR_DIR:-var}"
 	$(BIN)/igor migrate --verbosity 0
 	$(BIN)/igor demo --persons $(DEMO_PERSONS) --seed 1 --if-empty
 	$(BIN)/igor demo_logins
