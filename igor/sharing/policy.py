@@ -17,8 +17,7 @@ Missing and forbidden rows look the same (Http404).
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -36,36 +35,35 @@ from igor.sharing.models import BreakGlassGrant, SharingBasis
 T = TypeVar("T")
 
 
-class Bases(Mapping[int, SharingBasis]):
-    """The basis covering each row id, as a read-only mapping that asks the database lazily.
+class Bases:
+    """The basis covering a row id, looked up lazily and remembered.
 
-    A lookup of one id (`in`, `[]`, `get`) queries for that id alone, so that opening one row
-    costs the same however many bases the user's organisation has received; iterating loads
-    them all. Either way the answer is the first covering basis by (valid_from, id).
+    A lookup of one id (`in`, `[]`, `get`) queries for that id alone, so opening one row costs
+    the same however many bases the user's organisation has received. The answer is the first
+    covering basis by (valid_from, id).
     """
 
-    def __init__(
-        self,
-        one: Callable[[int], SharingBasis | None],
-        everything: Callable[[], dict[int, SharingBasis]],
-    ) -> None:
+    def __init__(self, one: Callable[[int], SharingBasis | None]) -> None:
         self._one = one
-        self._everything = everything
         self._known: dict[int, SharingBasis | None] = {}
 
-    def __getitem__(self, key: int) -> SharingBasis:
+    def get(self, key: int) -> SharingBasis | None:
         if key not in self._known:
             self._known[key] = self._one(key)
-        basis = self._known[key]
+        return self._known[key]
+
+    def __contains__(self, key: int) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key: int) -> SharingBasis:
+        basis = self.get(key)
         if basis is None:
             raise KeyError(key)
         return basis
 
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._everything())
 
-    def __len__(self) -> int:
-        return len(self._everything())
+def _no_bases() -> Bases:
+    return Bases(lambda _pk: None)
 
 
 @dataclass
@@ -77,10 +75,10 @@ class Scope:
     unit_ids: list[int]
     works_with_cases: bool
     now: datetime.datetime = field(default_factory=timezone.now)
-    person_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
-    case_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
-    incident_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
-    journal_bases: Mapping[int, SharingBasis] = field(default_factory=dict)
+    person_bases: Bases = field(default_factory=_no_bases)
+    case_bases: Bases = field(default_factory=_no_bases)
+    incident_bases: Bases = field(default_factory=_no_bases)
+    journal_bases: Bases = field(default_factory=_no_bases)
     glass_persons: set[int] = field(default_factory=set)
     glass_cases: set[int] = field(default_factory=set)
 
@@ -135,11 +133,10 @@ def scope_for(user: User, now: datetime.datetime | None = None) -> Scope:
     if not works:
         return scope
     scope.now = now or timezone.now()
-    everything = _all_bases(scope)
-    scope.person_bases = Bases(lambda pk: _person_basis(scope, pk), lambda: everything()[0])
-    scope.case_bases = Bases(_case_basis(scope, "covers_cases"), lambda: everything()[1])
-    scope.incident_bases = Bases(_case_basis(scope, "covers_incidents"), lambda: everything()[2])
-    scope.journal_bases = Bases(_case_basis(scope, "covers_journal"), lambda: everything()[3])
+    scope.person_bases = Bases(lambda pk: _person_basis(scope, pk))
+    scope.case_bases = Bases(_case_basis(scope, "covers_cases"))
+    scope.incident_bases = Bases(_case_basis(scope, "covers_incidents"))
+    scope.journal_bases = Bases(_case_basis(scope, "covers_journal"))
     for grant in BreakGlassGrant.objects.filter(user=user, expires_at__gt=scope.now):
         target = scope.glass_persons if grant.object_type == "person" else scope.glass_cases
         target.add(grant.object_id)
@@ -170,42 +167,6 @@ def _case_basis(scope: Scope, flag: str) -> Callable[[int], SharingBasis | None]
         )
 
     return lookup
-
-
-def _all_bases(scope: Scope) -> Callable[[], list[dict[int, SharingBasis]]]:
-    """Loads every active basis once, on first use: person, case, incident and journal maps."""
-    loaded: list[dict[int, SharingBasis]] = []
-
-    def load() -> list[dict[int, SharingBasis]]:
-        if not loaded:
-            loaded.extend({} for _ in range(4))
-            _add_bases(loaded, list(scope.active_bases().order_by(*_ORDER)))
-        return loaded
-
-    return load
-
-
-def _add_bases(maps: list[dict[int, SharingBasis]], bases: list[SharingBasis]) -> None:
-    person_bases, case_bases, incident_bases, journal_bases = maps
-    whole_person = [b for b in bases if b.case_id is None]
-    cases_of: dict[int, list[int]] = defaultdict(list)
-    if whole_person:
-        parties = Party.objects.filter(
-            person_id__in={b.subject_id for b in whole_person}
-        ).values_list("person_id", "case_id")
-        for person_id, case_id in parties:
-            cases_of[person_id].append(case_id)
-    for basis in bases:
-        if basis.covers_person:
-            person_bases.setdefault(basis.subject_id, basis)
-        case_ids = [basis.case_id] if basis.case_id else cases_of.get(basis.subject_id, [])
-        for case_id in case_ids:
-            if basis.covers_cases:
-                case_bases.setdefault(case_id, basis)
-            if basis.covers_incidents:
-                incident_bases.setdefault(case_id, basis)
-            if basis.covers_journal:
-                journal_bases.setdefault(case_id, basis)
 
 
 # --- Querysets: the only way to list protected rows -------------------------------------------
@@ -331,7 +292,7 @@ def _access(
     scope: Scope,
     obj: T,
     owner: tuple[int, int],
-    bases: Mapping[int, SharingBasis],
+    bases: Bases,
     glass: set[int],
     pk: int,
 ) -> Access[T]:
