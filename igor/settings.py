@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "igor.people",
     "igor.cases",
     "igor.sharing",
+    "igor.risk",
     "igor.api",
     "igor.demo",  # management commands only: demo data and the page benchmark
 ]
@@ -231,6 +232,27 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# Risk work (igor/risk/config.py checks these at start-up): days until a case at each level must
+# be assessed again; which escalation rules flag a case for a conference, and their incident count
+# and window; how many days before its end a protective measure is raised.
+RISK_REVIEW_DAYS = env_str("IGOR_RISK_REVIEW_DAYS", "high:14,medium:30,low:91")
+RISK_ESCALATION_RULES = env_list(
+    "IGOR_RISK_ESCALATION_RULES",
+    [
+        "high_level",
+        "repeat_incidents",
+        "incident_after_conference",
+        "strangulation",
+        "threats_to_kill",
+        "weapons",
+        "honour",
+        "contact_ban_breach",
+    ],
+)
+RISK_ESCALATION_INCIDENTS = env_int("IGOR_RISK_ESCALATION_INCIDENTS", 3)
+RISK_ESCALATION_WINDOW_DAYS = env_int("IGOR_RISK_ESCALATION_WINDOW_DAYS", 365)
+RISK_MEASURE_ALERT_DAYS = env_int("IGOR_RISK_MEASURE_ALERT_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ from igor.cases import actions as cases
 from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people
 from igor.people.models import Person
+from igor.risk import actions as risk
 from igor.sharing import actions as sharing
 from tests.builders import make_case, make_person
 from tests.personas import Personas, logged_in
@@ -93,6 +94,78 @@ def _past() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=1)
 
 
+def _no_risk(**yes: str) -> dict[str, str]:
+    from igor.risk.instruments import DEFAULT, current
+
+    instrument = current(DEFAULT)
+    assert instrument is not None
+    return {item.id: yes.get(item.id, "no") for item in instrument.items}
+
+
+def _assess(w: World, **kwargs: object) -> object:
+    arguments: dict[str, object] = {
+        "actor": w.p.police_a,
+        "case": w.case,
+        "person": w.person,
+        "instrument_key": "igor-screening@1",
+        "answers": _no_risk(),
+        "level": "medium",
+        "rationale": "Hon är rädd.",
+    }
+    return risk.assess_with_instrument(**{**arguments, **kwargs})  # type: ignore[arg-type]
+
+
+def _decide(w: World) -> Callable[[], object]:
+    officer, lead = w.p.police_b, w.p.lead_b  # in unit B the lead is police
+    person = make_person(officer, first_name="Nora")
+    case = make_case(officer)
+    cases.add_party(actor=officer, case=case, person=person, role="victim")
+    lowered = risk.assess_with_instrument(
+        actor=officer,
+        case=case,
+        person=person,
+        instrument_key="igor-screening@1",
+        answers=_no_risk(threat_to_kill="yes"),
+        level="low",
+        rationale="Hotet togs tillbaka.",
+        request_approval=True,
+    )
+    return lambda: risk.decide_lowering(actor=lead, assessment=lowered, approve=True)
+
+
+def _contact_ban(w: World) -> object:
+    today = timezone.localdate()
+    return risk.add_measure(
+        actor=w.p.police_a,
+        case=w.case,
+        person=w.person,
+        details={
+            "kind": "contact_ban",
+            "status": "granted",
+            "applied_on": today - datetime.timedelta(days=9),
+            "decided_on": today - datetime.timedelta(days=5),
+            "starts_on": today - datetime.timedelta(days=5),
+            "expires_on": today + datetime.timedelta(days=30),
+            "level": "high",
+        },
+    )
+
+
+def _conference(w: World) -> object:
+    return risk.create_conference(
+        actor=w.p.police_a, unit=w.p.unit_a, kind="huddle", held_on=timezone.localdate()
+    )
+
+
+def _agenda_item(w: World) -> object:
+    return risk.add_to_agenda(
+        actor=w.p.police_a,
+        conference=_conference(w),
+        case=w.case,
+        reasons=["high_level"],  # type: ignore[arg-type]
+    )
+
+
 # Each action: a setup step that prepares what the call needs and returns the call itself.
 SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "accounts.record_login": lambda w: (
@@ -146,6 +219,77 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "cases.write_journal_entry": lambda w: (
         lambda: cases.write_journal_entry(actor=w.p.police_a, case=w.case, text="Första samtalet.")
     ),
+    "risk.assess_with_instrument": lambda w: lambda: _assess(w),
+    "risk.record_external_result": lambda w: (
+        lambda: risk.record_external_result(
+            actor=w.p.police_a,
+            case=w.case,
+            person=w.person,
+            instrument_name="SARA:SV",
+            assessed_on=timezone.localdate(),
+            assessor_name="Inspektör Berg",
+            level="high",
+            rationale="Upptrappning.",
+        )
+    ),
+    "risk.record_victim_estimate": lambda w: (
+        lambda: risk.record_victim_estimate(
+            actor=w.p.police_a,
+            case=w.case,
+            person=w.person,
+            level="high",
+            in_her_words="Jag är rädd.",
+            assessed_on=timezone.localdate(),
+        )
+    ),
+    "risk.decide_lowering": _decide,
+    "risk.save_safe_contact": lambda w: (
+        lambda: risk.save_safe_contact(
+            actor=w.p.police_a, person=w.person, details={"safe_times": "9–11"}
+        )
+    ),
+    "risk.write_safety_plan": lambda w: (
+        lambda: risk.write_safety_plan(
+            actor=w.p.police_a, case=w.case, person=w.person, sections={"before": ("Väska", True)}
+        )
+    ),
+    "risk.add_measure": lambda w: lambda: _contact_ban(w),
+    "risk.update_measure": lambda w: (
+        lambda m: (
+            lambda: risk.update_measure(actor=w.p.police_a, measure=m, details={"status": "ended"})
+        )
+    )(_contact_ban(w)),
+    "risk.record_breach": lambda w: (
+        lambda m: (
+            lambda: risk.record_breach(
+                actor=w.p.police_a, measure=m, occurred_at=_past(), description="Ringde."
+            )
+        )
+    )(_contact_ban(w)),
+    "risk.create_conference": lambda w: lambda: _conference(w),
+    "risk.add_to_agenda": lambda w: (
+        lambda c: (
+            lambda: risk.add_to_agenda(actor=w.p.police_a, conference=c, case=w.case, reasons=[])
+        )
+    )(_conference(w)),
+    "risk.write_minutes": lambda w: (
+        lambda i: (
+            lambda: risk.write_minutes(
+                actor=w.p.police_a, item=i, summary="", minutes="Beslut: ansök om kontaktförbud."
+            )
+        )
+    )(_agenda_item(w)),
+    "risk.add_conference_action": lambda w: (
+        lambda i: (
+            lambda: risk.add_conference_action(
+                actor=w.p.police_a,
+                item=i,
+                description="Ansök om kontaktförbud",
+                owner=w.p.social_a,
+                due_on=timezone.localdate(),
+            )
+        )
+    )(_agenda_item(w)),
     "sharing.record_consent": lambda w: lambda: _consent(w),
     "sharing.record_statutory_basis": _statutory,
     "sharing.withdraw_basis": _withdraw,
@@ -176,6 +320,19 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "cases.relate_parties": [("create", "relation")],
     "cases.record_incident": [("create", "incident")],
     "cases.write_journal_entry": [("create", "journal_entry")],
+    "risk.assess_with_instrument": [("create", "risk_assessment")],
+    "risk.record_external_result": [("create", "risk_assessment")],
+    "risk.record_victim_estimate": [("create", "risk_assessment")],
+    "risk.decide_lowering": [("approve", "risk_assessment")],
+    "risk.save_safe_contact": [("create", "safe_contact")],
+    "risk.write_safety_plan": [("create", "safety_plan")],
+    "risk.add_measure": [("create", "protective_measure")],
+    "risk.update_measure": [("update", "protective_measure")],
+    "risk.record_breach": [("create", "breach")],
+    "risk.create_conference": [("create", "conference")],
+    "risk.add_to_agenda": [("create", "conference_item")],
+    "risk.write_minutes": [("update", "conference_item")],
+    "risk.add_conference_action": [("create", "conference_action")],
     "sharing.record_consent": [("create", "sharing_basis")],
     "sharing.record_statutory_basis": [("create", "sharing_basis")],
     "sharing.withdraw_basis": [("withdraw", "sharing_basis")],
@@ -244,6 +401,17 @@ REFUSED: dict[str, Callable[[World], object]] = {
     ),
     "a relation of a party to itself": lambda w: cases.relate_parties(
         actor=w.p.police_a, case=w.case, from_party=w.victim, to_party=w.victim, kind="partner"
+    ),
+    "a risk judgement without rationale": lambda w: _assess(w, rationale="  "),
+    "risk answers outside the scale": lambda w: _assess(w, answers=_no_risk(weapon="maybe")),
+    "a lowered risk level without approval": lambda w: _assess(
+        w, answers=_no_risk(honour_context="yes"), level="low"
+    ),
+    "a safety plan section too large": lambda w: risk.write_safety_plan(
+        actor=w.p.police_a, case=w.case, person=w.person, sections={"before": ("x" * 3001, True)}
+    ),
+    "a safety plan for the person using violence": lambda w: risk.write_safety_plan(
+        actor=w.p.police_a, case=w.case, person=w.other, sections={"before": ("Väska", True)}
     ),
 }
 

@@ -31,10 +31,10 @@ CASE_WORK = frozenset(
 ROLE_CAN: dict[str, frozenset[str]] = {
     "police_a": CASE_WORK,
     "social_a": CASE_WORK,
-    "lead_a": CASE_WORK | {"view_audit", "view_statistics"},
+    "lead_a": CASE_WORK | {"view_audit", "view_statistics", "approve_risk"},
     "police_b": CASE_WORK,
     "social_b": CASE_WORK,
-    "lead_b": CASE_WORK | {"view_audit", "view_statistics"},
+    "lead_b": CASE_WORK | {"view_audit", "view_statistics", "approve_risk"},
     "researcher": frozenset({"view_statistics"}),
     "admin": frozenset({"manage_users"}),
 }
@@ -112,7 +112,14 @@ STATES: dict[str, State] = {
 
 PUBLIC = "public"  # @login_not_required
 STAFF = "staff"  # any logged-in, verified staff member
-OBJECT_TARGETS = ("person", "case", "incident")
+# Rows of a world a page can be about; a "conference" is the unit's meeting (any member of the
+# unit sees it, its cases follow the case rules), checked in the first world only.
+RISK_TARGETS = ("risk_assessment", "safety_plan", "protective_measure", "conference_item")
+OBJECT_TARGETS = ("person", "case", "incident", *RISK_TARGETS)
+# What a reader across the wall needs covered to see risk work (igor/risk/access.py basis_flag):
+# until the sharing model has categories of its own for it, risk work travels with the case.
+RISK = frozenset({"cases"})
+SAFETY = frozenset({"cases"})
 
 Payload = Callable[["World", "PageContext"], dict[str, Any]]
 
@@ -139,6 +146,7 @@ class Page:
     public: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (kind, method)
     payload: Payload | None = None
     fresh_session: bool = False  # the request ends the session: use a client of its own
+    disclosed: str | None = None  # the object type a read across the wall records, if not target
 
 
 def _nothing(world: World, context: PageContext) -> dict[str, Any]:
@@ -221,6 +229,90 @@ def _language_payload(world: World, context: PageContext) -> dict[str, Any]:
 
 def _acting_role_payload(world: World, context: PageContext) -> dict[str, Any]:
     return {"acting_role": "support", "next": "/"}
+
+
+def _assessment_payload(world: World, context: PageContext) -> dict[str, Any]:
+    from igor.risk.instruments import DEFAULT, current
+
+    instrument = current(DEFAULT)
+    assert instrument is not None
+    answers = {f"item_{item.id}": "no" for item in instrument.items}
+    return {
+        "person": world.subject.pk,
+        **answers,
+        "assessed_on": "2026-11-20",
+        "level": "medium",
+        "rationale": "Upptrappning enligt henne själv.",
+        "save": "1",
+    }
+
+
+def _external_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.subject.pk,
+        "instrument_name": "PATRIARK",
+        "assessed_on": "2026-11-20",
+        "assessor_name": "Inspektör Matris",
+        "level": "high",
+        "rationale": "Sammanfattning med egna ord.",
+    }
+
+
+def _victim_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.subject.pk,
+        "assessed_on": "2026-11-20",
+        "level": "high",
+        "in_her_words": "Jag är rädd att han kommer tillbaka.",
+    }
+
+
+def _decision_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"decision": "approve"}
+
+
+def _plan_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"section_before": "Väska hos grannen.", "print_before": "on", "language": "sv"}
+
+
+def _safe_contact_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"safe_times": "Vardagar 9–11", "sms_allowed": "on"}
+
+
+def _measure_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.subject.pk,
+        "kind": "alarm_package",
+        "status": "applied",
+        "applied_on": "2026-11-20",
+    }
+
+
+def _measure_update_payload(world: World, context: PageContext) -> dict[str, Any]:
+    measure = world.extra["protective_measure"]
+    return {
+        "status": measure.status,
+        "decided_on": measure.decided_on.isoformat(),
+        "starts_on": measure.starts_on.isoformat(),
+        "expires_on": measure.expires_on.isoformat(),
+        "note": "",
+    }
+
+
+def _breach_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"date": "2026-11-20", "time": "22:00", "description": "Ringde trots förbudet."}
+
+
+def _conference_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"unit": context.unit_id or "", "kind": "huddle", "held_on": "2026-11-27"}
+
+
+def _minutes_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"summary": "Hög risk.", "minutes": "Polisen ansöker om kontaktförbud."}
+
+
+def _conference_action_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"description": "Följ upp larmet", "owner": world.case.owner_id, "due_on": "2026-12-04"}
 
 
 def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
@@ -439,6 +531,167 @@ PAGES: dict[str, Page] = {
             payload=_break_glass_payload,
         ),
         Page("audit:search", READ, "view_audit", ok={"GET": "200"}),
+        # --- risk
+        Page("risk:overview", READ, "view_case_data", ok={"GET": "200"}),
+        Page(
+            "risk:case",
+            READ,
+            "view_case_data",
+            target="case",
+            needs=RISK,
+            ok={"GET": "200"},
+            disclosed="case_risk",
+        ),
+        Page(
+            "risk:assess",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_assessment_payload,
+        ),
+        Page(
+            "risk:record_external",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_external_payload,
+        ),
+        Page(
+            "risk:record_victim",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_victim_payload,
+        ),
+        Page(
+            "risk:assessment",
+            READ,
+            "view_case_data",
+            target="risk_assessment",
+            needs=RISK,
+            ok={"GET": "200"},
+        ),
+        Page(
+            "risk:scan",
+            READ,
+            "view_case_data",
+            target="risk_assessment",
+            needs=RISK,
+            ok={"GET": "200"},
+        ),
+        Page(
+            "risk:decide",
+            ACTION,
+            "approve_risk",
+            target="risk_assessment",
+            writes=True,
+            ok={"POST": "302"},
+            payload=_decision_payload,
+        ),
+        Page(
+            "risk:plan",
+            READ,
+            "view_case_data",
+            target="safety_plan",
+            needs=SAFETY,
+            ok={"GET": "200"},
+        ),
+        Page(
+            "risk:plan_edit",
+            FORM,
+            "edit_case_data",
+            target="safety_plan",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_plan_payload,
+        ),
+        Page(
+            "risk:plan_pdf",
+            READ,
+            "view_case_data",
+            target="safety_plan",
+            needs=SAFETY,
+            ok={"GET": "200"},
+        ),
+        Page(
+            "risk:safe_contact",
+            FORM,
+            "edit_case_data",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_safe_contact_payload,
+        ),
+        Page(
+            "risk:add_measure",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_measure_payload,
+        ),
+        Page(
+            "risk:measure",
+            FORM,
+            "view_case_data",
+            target="protective_measure",
+            needs=RISK,
+            ok={"GET": "200", "POST": "302"},
+            across={"POST": "404"},  # seen under a basis, changed only by its owner
+            payload=_measure_update_payload,
+        ),
+        Page(
+            "risk:breach",
+            FORM,
+            "edit_case_data",
+            target="protective_measure",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_breach_payload,
+        ),
+        Page("risk:conferences", READ, "view_case_data", ok={"GET": "200"}),
+        Page(
+            "risk:create_conference",
+            FORM,
+            "edit_case_data",
+            ok={"GET": "200", "POST": "302"},
+            payload=_conference_payload,
+        ),
+        Page("risk:conference", READ, "view_case_data", target="conference", ok={"GET": "200"}),
+        Page(
+            "risk:fill_agenda",
+            ACTION,
+            "edit_case_data",
+            target="conference",
+            ok={"POST": "302"},
+            payload=_nothing,
+        ),
+        Page(
+            "risk:conference_item",
+            FORM,
+            "view_case_data",
+            target="conference_item",
+            needs=RISK,
+            ok={"GET": "200", "POST": "302"},
+            across={"POST": "404"},  # minutes are written by the case's organisation
+            payload=_minutes_payload,
+        ),
+        Page(
+            "risk:conference_action",
+            ACTION,
+            "edit_case_data",
+            target="conference_item",
+            writes=True,
+            ok={"POST": "302"},
+            payload=_conference_action_payload,
+        ),
     )
 }
 
@@ -455,6 +708,8 @@ def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
         return "403"
     if method not in page.methods:
         return "405"
+    if page.target == "conference":  # the unit's meeting: its members, whichever organisation
+        return page.ok[method] if wall.unit_id in who.unit_ids else "404"
     if page.target not in OBJECT_TARGETS or wall.owns(who):
         return page.ok[method]
     if page.writes or not wall.receives(who) or not page.needs <= STATES[state].covers:
@@ -498,6 +753,19 @@ def _api_incident(world: World) -> dict[str, Any]:
 
 def _api_journal(world: World) -> dict[str, Any]:
     return {"text": "Anteckning via API"}
+
+
+def _api_assessment(world: World) -> dict[str, Any]:
+    from igor.risk.instruments import DEFAULT, current
+
+    instrument = current(DEFAULT)
+    assert instrument is not None
+    return {
+        "person": world.subject.pk,
+        "answers": {item.id: "no" for item in instrument.items},
+        "level": "medium",
+        "rationale": "Via API",
+    }
 
 
 @dataclass(frozen=True)
@@ -586,6 +854,40 @@ API_OPERATIONS: dict[str, Operation] = {
             target="journal",
             needs=_covers("cases", "journal"),
             disclosed="journal_entry",
+        ),
+        Operation("risk_instruments_list", "GET", "view_case_data"),
+        Operation(
+            "risk_case_summary",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=RISK,
+            disclosed="case_risk",
+        ),
+        Operation(
+            "risk_assessments_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=RISK,
+            disclosed="case_risk",
+        ),
+        Operation(
+            "risk_assessments_create",
+            "POST",
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok="201",
+            payload=_api_assessment,
+        ),
+        Operation(
+            "risk_measures_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=RISK,
+            disclosed="case_risk",
         ),
     )
 }

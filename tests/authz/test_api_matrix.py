@@ -115,6 +115,7 @@ def _disclosed_id(op: Operation, world: World) -> int:
         "case": world.case.pk,
         "incident": world.incident.pk,
         "journal_entry": world.journal.pk,
+        "case_risk": world.case.pk,
     }[op.disclosed or ""]
 
 

@@ -20,6 +20,8 @@ from igor.cases import actions as case_actions
 from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people_actions
 from igor.people.models import Person
+from igor.risk import actions as risk_actions
+from igor.risk.models import SafetyPlan
 from igor.sharing import actions as sharing_actions
 from igor.sharing.models import SharingBasis
 from tests.authz.matrix import ALL_CATEGORIES, STATES
@@ -62,6 +64,10 @@ class World:
             "journal_text": f"Journalmarkör{self.tag}",
             "contact_street": f"{CANARY_STREET} {self.number}",
             "contact_phone": f"{CANARY_PHONE}{self.number:02d}11",
+            "risk_rationale": f"Riskmarkör{self.tag}",
+            "plan_text": f"Planmarkör{self.tag}",
+            "safe_code": f"Kodmarkör{self.tag}",
+            "minutes_text": f"Protokollmarkör{self.tag}",
         }
 
 
@@ -123,8 +129,63 @@ def build_world(personas: Personas, state: str, number: int) -> World:
         incident=incident,
         journal=journal,
     )
+    world.extra.update(_risk_rows(personas, world))
     world.basis = _put_in_state(personas, world)
     return world
+
+
+def _risk_rows(personas: Personas, world: World) -> dict[str, Any]:
+    """An assessment with a scan, a safety plan, safe-contact rules, a contact ban and a
+    conference with the case on its agenda, all of the owner (igor.risk)."""
+    owner, tag, today = personas.police_a, world.tag, timezone.localdate()
+    assessment = risk_actions.record_external_result(
+        actor=owner,
+        case=world.case,
+        person=world.subject,
+        instrument_name="SARA:SV",
+        assessed_on=today,
+        assessor_name="Inspektör Matris",
+        level="high",
+        rationale=f"Riskmarkör{tag}",
+        scan=("skanning.pdf", "application/pdf", b"%PDF-1.4 matris"),
+    )
+    risk_actions.write_safety_plan(
+        actor=owner,
+        case=world.case,
+        person=world.subject,
+        sections={"before": (f"Planmarkör{tag}", True)},
+    )
+    risk_actions.save_safe_contact(
+        actor=owner, person=world.subject, details={"code_word": f"Kodmarkör{tag}"}
+    )
+    measure = risk_actions.add_measure(
+        actor=owner,
+        case=world.case,
+        person=world.subject,
+        details={
+            "kind": "contact_ban",
+            "status": "granted",
+            "applied_on": today - 10 * DAY,
+            "decided_on": today - 5 * DAY,
+            "starts_on": today - 5 * DAY,
+            "expires_on": today + 60 * DAY,
+        },
+    )
+    conference = risk_actions.create_conference(
+        actor=owner, unit=personas.unit_a, kind="huddle", held_on=today
+    )
+    item = risk_actions.add_to_agenda(
+        actor=owner, conference=conference, case=world.case, reasons=["high_level"]
+    )
+    risk_actions.write_minutes(actor=owner, item=item, summary="", minutes=f"Protokollmarkör{tag}")
+    plan = SafetyPlan.objects.get(case=world.case, person=world.subject)
+    return {
+        "risk_assessment": assessment,
+        "safety_plan": plan,
+        "protective_measure": measure,
+        "conference": conference,
+        "conference_item": item,
+    }
 
 
 def _scope(categories: frozenset[str]) -> dict[str, bool]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from igor.accounts.structure import ensure_structure
 from igor.demo.generator import generate
+from igor.demo.risk import generate_risk
 from igor.demo.users import ensure_demo_users
 from igor.people.models import Person
 
@@ -52,12 +53,14 @@ class Command(BaseCommand):
         anchor = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
+        risk = generate_risk(seed=seed, now=anchor)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {counts.persons:,} persons ({counts.personnummer:,} with a "
                 f"Skatteverket test number, {counts.protected:,} protected), {counts.cases:,} "
                 f"cases, {counts.incidents:,} incidents, {counts.journal_entries:,} journal "
-                f"entries, {counts.sharing_bases:,} sharing bases in {elapsed:.1f} s."
+                f"entries, {counts.sharing_bases:,} sharing bases, {risk.assessments:,} risk "
+                f"assessments in {elapsed:.1f} s."
             )
         )
