@@ -474,6 +474,14 @@ def test_a6_it_shows_researchers_and_administrators_no_case_data_on_any_page(
     kwargs = {"person": {"pk": person.pk}, "case": {"pk": case.pk}}
     kwargs["incident"] = {"pk": case.pk, "incident_pk": incident.pk}
     kwargs["staff_user"] = {"pk": personas.police_a.pk}
+    for target, extra in (
+        ("risk_assessment", "assessment_pk"),
+        ("safety_plan", "person_pk"),
+        ("protective_measure", "measure_pk"),
+    ):
+        kwargs[target] = {"pk": case.pk, extra: 1}
+    kwargs["conference"] = {"pk": 1}
+    kwargs["conference_item"] = {"pk": 1, "item_pk": 1}
     for user in (personas.researcher, personas.admin):
         assert _visible(user) == {
             "persons": set(),

@@ -173,7 +173,7 @@ class Picture:
     open_flags: list[rules.Flag]
     measures: list[ProtectiveMeasure]
     expiring: list[ProtectiveMeasure]
-    plans: list[tuple[Person, SafetyPlan | None, bool]]  # person, plan, needs review
+    plans: list[tuple[Person, SafetyPlan | None, bool, bool]]  # …, needs review, name shown
     safe_contacts: list[tuple[Person, SafeContact | None]]
     last_conference: datetime.datetime | None
     sees_safety: bool
@@ -334,8 +334,9 @@ def picture(access: policy.Access[Case]) -> Picture:
         by_person = {p.person_id: p for p in SafetyPlan.objects.filter(case=case)}
         for person in protected:
             plan = by_person.get(person.pk)
-            plans.append((person, plan, _needs_review(plan, level)))
-            contacts.append((person, SafeContact.objects.filter(person=person).first()))
+            named = policy.sees_person(access.scope, person)
+            plans.append((person, plan, _needs_review(plan, level), named))
+            contacts.append((person, safe_contact_visible(access.scope.user, person)))
     return Picture(
         access=access,
         assessments=assessments,

@@ -62,9 +62,9 @@ class InstrumentList(Schema):
 @router.get(
     "/instruments",
     response=responses(200, InstrumentList),
-    operation_id="risk_instruments_list",
+    operation_id="instruments_list",
 )
-def risk_instruments_list(request: HttpRequest) -> InstrumentList:
+def instruments_list(request: HttpRequest) -> InstrumentList:
     """The instruments IGOR ships, in IGOR's own words (no licensed instrument text)."""
     caller(request, Cap.VIEW_CASE_DATA)
     found = []
@@ -157,9 +157,9 @@ class RiskSummaryOut(Schema):
 @router.get(
     "/cases/{case_id}",
     response=responses(200, RiskSummaryOut, 404, 422),
-    operation_id="risk_case_summary",
+    operation_id="risk_detail",
 )
-def risk_case_summary(
+def risk_detail(
     request: HttpRequest, case_id: int, role: ActingRoleHeader = None
 ) -> RiskSummaryOut:
     """The case's level, each source's latest level, disagreement, review date and flags."""
@@ -188,9 +188,9 @@ def risk_case_summary(
 @router.get(
     "/cases/{case_id}/assessments",
     response=responses(200, list[AssessmentOut], 404, 422),
-    operation_id="risk_assessments_list",
+    operation_id="assessments_list",
 )
-def risk_assessments_list(
+def assessments_list(
     request: HttpRequest, case_id: int, role: ActingRoleHeader = None
 ) -> list[AssessmentOut]:
     """Every assessment of the case, newest first (at most 200)."""
@@ -229,9 +229,9 @@ class AssessmentIn(InputSchema):
 @router.post(
     "/cases/{case_id}/assessments",
     response=responses(201, AssessmentOut, 404, *BODY_ERRORS),
-    operation_id="risk_assessments_create",
+    operation_id="assessments_create",
 )
-def risk_assessments_create(
+def assessments_create(
     request: HttpRequest, case_id: int, payload: AssessmentIn, role: ActingRoleHeader = None
 ) -> Status[AssessmentOut]:
     """Assess with an instrument IGOR ships. Lowering below the suggestion needs approval."""
@@ -273,9 +273,9 @@ class MeasureOut(Schema):
 @router.get(
     "/cases/{case_id}/measures",
     response=responses(200, list[MeasureOut], 404, 422),
-    operation_id="risk_measures_list",
+    operation_id="measures_list",
 )
-def risk_measures_list(
+def measures_list(
     request: HttpRequest, case_id: int, role: ActingRoleHeader = None
 ) -> list[MeasureOut]:
     """The case's protective measures with their dates, states and number of breaches."""

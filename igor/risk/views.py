@@ -256,6 +256,7 @@ def assessment(request: HttpRequest, pk: int, assessment_pk: int) -> HttpRespons
             "instrument": instrument,
             "answered": answered,
             "may_decide": item.awaiting_approval and risk_access.may_approve(user, access),
+            "person_named": policy.sees_person(access.scope, item.person),
             "decision_form": DecisionForm(),
         },
     )
@@ -329,6 +330,7 @@ def plan(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
             "case": access.obj,
             "access": access,
             "person": person,
+            "person_named": policy.sees_person(access.scope, person),
             "plan": safety_plan,
             "versions": versions,
             "sections": _plan_sections(versions[0] if versions else None),
@@ -482,6 +484,7 @@ def measure(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
             "case": access.obj,
             "access": access,
             "measure": item,
+            "person_named": policy.sees_person(access.scope, item.person),
             "breaches": list(item.breaches.select_related("recorded_by")),
             "form": form,
         },

@@ -855,9 +855,9 @@ API_OPERATIONS: dict[str, Operation] = {
             needs=_covers("cases", "journal"),
             disclosed="journal_entry",
         ),
-        Operation("risk_instruments_list", "GET", "view_case_data"),
+        Operation("instruments_list", "GET", "view_case_data"),
         Operation(
-            "risk_case_summary",
+            "risk_detail",
             "GET",
             "view_case_data",
             target="case",
@@ -865,7 +865,7 @@ API_OPERATIONS: dict[str, Operation] = {
             disclosed="case_risk",
         ),
         Operation(
-            "risk_assessments_list",
+            "assessments_list",
             "GET",
             "view_case_data",
             target="case",
@@ -873,7 +873,7 @@ API_OPERATIONS: dict[str, Operation] = {
             disclosed="case_risk",
         ),
         Operation(
-            "risk_assessments_create",
+            "assessments_create",
             "POST",
             "edit_case_data",
             target="case",
@@ -882,7 +882,7 @@ API_OPERATIONS: dict[str, Operation] = {
             payload=_api_assessment,
         ),
         Operation(
-            "risk_measures_list",
+            "measures_list",
             "GET",
             "view_case_data",
             target="case",
