@@ -117,20 +117,20 @@ def anonymise(
         if small <= tolerated * len(chosen):
             break
     sizes = group_sizes(chosen, quasi)
-    kept: list[Row] = []
-    blanked: list[Row] = []
-    for row in chosen:
-        if sizes[tuple(row.get(name, "") for name in quasi)] >= k:
-            kept.append(row)
-        else:
-            blanked.append({**row, **dict.fromkeys(quasi, SUPPRESSED)})
-    # The blanked rows form one more group; it must be of size k too, or go entirely.
     all_blank = tuple(SUPPRESSED for _name in quasi)
-    blank_total = len(blanked) + sizes.get(all_blank, 0)
+    out: list[Row] = []
+    blanked = 0
+    for row in chosen:
+        values = tuple(row.get(name, "") for name in quasi)
+        if sizes[values] >= k:
+            out.append(row)
+        else:
+            out.append({**row, **dict.fromkeys(quasi, SUPPRESSED)})
+            blanked += 1 if values != all_blank else 0
+    # The blanked rows form one more group; it must be of size k too, or go entirely.
+    blank_rows = sum(1 for row in out if tuple(row.get(n, "") for n in quasi) == all_blank)
     dropped = 0
-    if blanked and blank_total < k:
-        dropped = len(blanked)
-        kept = [row for row in kept if tuple(row.get(n, "") for n in quasi) != all_blank]
-        dropped += blank_total - len(blanked)
-        blanked = []
-    return Result(kept + blanked, level, len(blanked), dropped)
+    if 0 < blank_rows < k:
+        out = [row for row in out if tuple(row.get(n, "") for n in quasi) != all_blank]
+        dropped, blanked = blank_rows, 0
+    return Result(out, level, blanked, dropped)
