@@ -33,7 +33,7 @@ def units_for(user: User) -> list[Unit]:
 
 def may_register_studies(user: User) -> bool:
     """Studies are registered by a unit lead for their own units: the controllers' side."""
-    return user.can(Cap.VIEW_STATISTICS) and user.role == Role.UNIT_LEAD
+    return user.can(Cap.REGISTER_STUDIES)
 
 
 def studies_visible_to(user: User) -> QuerySet[Study]:

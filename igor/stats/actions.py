@@ -102,6 +102,7 @@ def register_study(
     return study
 
 
+@transaction.atomic
 def request_extract(
     *,
     actor: User,
@@ -111,34 +112,33 @@ def request_extract(
     units: list[Unit],
 ) -> Extract:
     """Register the extract (audited) and queue it for the worker once that is committed."""
-    with transaction.atomic():
-        access.get_study_for(actor, study.pk)
-        period = _period(period_start, period_end)
-        if not Period(study.period_start, study.period_end).contains(period):
-            raise ValidationError(
-                {"period_start": _("The extract's period must lie within the study's period.")}
-            )
-        _units_within(
-            units,
-            set(study.units.values_list("pk", flat=True)),
-            _("The extract can only cover the study's units."),
+    access.get_study_for(actor, study.pk)
+    period = _period(period_start, period_end)
+    if not Period(study.period_start, study.period_end).contains(period):
+        raise ValidationError(
+            {"period_start": _("The extract's period must lie within the study's period.")}
         )
-        extract = Extract.objects.create(
-            study=study,
-            period_start=period_start,
-            period_end=period_end,
-            requested_by=actor,
-        )
-        extract.units.set(units)
-        record(
-            actor=actor,
-            verb="create",
-            object_type="extract",
-            object_id=extract.pk,
-            purpose="request research extract",
-            data={"study": study.pk, "units": sorted(u.pk for u in units)},
-        )
-        transaction.on_commit(lambda: _enqueue(extract.pk))
+    _units_within(
+        units,
+        set(study.units.values_list("pk", flat=True)),
+        _("The extract can only cover the study's units."),
+    )
+    extract = Extract.objects.create(
+        study=study,
+        period_start=period_start,
+        period_end=period_end,
+        requested_by=actor,
+    )
+    extract.units.set(units)
+    record(
+        actor=actor,
+        verb="create",
+        object_type="extract",
+        object_id=extract.pk,
+        purpose="request research extract",
+        data={"study": study.pk, "units": sorted(u.pk for u in units)},
+    )
+    transaction.on_commit(lambda: _enqueue(extract.pk))
     return extract
 
 
@@ -148,26 +148,26 @@ def _enqueue(extract_id: int) -> None:
     build_extract.enqueue(extract_id)
 
 
+@transaction.atomic
 def retry_extract(*, actor: User, extract: Extract) -> Extract:
-    with transaction.atomic():
-        extract = Extract.objects.select_for_update().get(pk=extract.pk)
-        stale = timezone.now() - (extract.finished_at or extract.requested_at) > STALE_AFTER
-        retryable = extract.status == ExtractStatus.FAILED or (
-            extract.status in (ExtractStatus.RUNNING, ExtractStatus.QUEUED) and stale
-        )
-        if not retryable:
-            raise ValidationError(_("Only a failed or stalled extract can be started again."))
-        extract.status = ExtractStatus.QUEUED
-        extract.error = ""
-        extract.save(update_fields=["status", "error"])
-        record(
-            actor=actor,
-            verb="update",
-            object_type="extract",
-            object_id=extract.pk,
-            purpose="retry research extract",
-        )
-        transaction.on_commit(lambda: _enqueue(extract.pk))
+    extract = Extract.objects.select_for_update().get(pk=extract.pk)
+    stale = timezone.now() - (extract.finished_at or extract.requested_at) > STALE_AFTER
+    retryable = extract.status == ExtractStatus.FAILED or (
+        extract.status in (ExtractStatus.RUNNING, ExtractStatus.QUEUED) and stale
+    )
+    if not retryable:
+        raise ValidationError(_("Only a failed or stalled extract can be started again."))
+    extract.status = ExtractStatus.QUEUED
+    extract.error = ""
+    extract.save(update_fields=["status", "error"])
+    record(
+        actor=actor,
+        verb="update",
+        object_type="extract",
+        object_id=extract.pk,
+        purpose="retry research extract",
+    )
+    transaction.on_commit(lambda: _enqueue(extract.pk))
     return extract
 
 

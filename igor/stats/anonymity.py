@@ -87,7 +87,10 @@ def smallest_group(rows: Sequence[Row], quasi: Sequence[str]) -> int:
 
 def _at_level(rows: Sequence[Row], ladders: Mapping[str, Generaliser], level: int) -> list[Row]:
     return [
-        {name: (ladders[name](value, level) if name in ladders else value) for name, value in row.items()}
+        {
+            name: (ladders[name](value, level) if name in ladders else value)
+            for name, value in row.items()
+        }
         for row in rows
     ]
 

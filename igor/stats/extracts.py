@@ -43,22 +43,85 @@ class Variable:
 
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("unit", _("Unit"), _("The joint unit the case belongs to."), anonymity.keep_then_suppress(3)),
-    Variable("opened_month", _("Month opened"), _("Month the case was opened (YYYY-MM)."), anonymity.month_ladder),
-    Variable("closed_month", _("Month closed"), _("Month the case was closed, empty while open."), anonymity.month_ladder),
+    Variable(
+        "unit", _("Unit"), _("The joint unit the case belongs to."), anonymity.keep_then_suppress(3)
+    ),
+    Variable(
+        "opened_month",
+        _("Month opened"),
+        _("Month the case was opened (YYYY-MM)."),
+        anonymity.month_ladder,
+    ),
+    Variable(
+        "closed_month",
+        _("Month closed"),
+        _("Month the case was closed, empty while open."),
+        anonymity.month_ladder,
+    ),
     Variable("status", _("Status"), _("open, active or closed.")),
-    Variable("police_report", _("Police report"), _("yes if any incident has a police report number.")),
+    Variable(
+        "police_report", _("Police report"), _("yes if any incident has a police report number.")
+    ),
     Variable("incidents", _("Incidents"), _("Number of incidents recorded in the case.")),
-    Variable("violence_kinds", _("Kinds of violence"), _("Kinds of violence over all incidents, separated by semicolons.")),
-    Variable("children_present", _("Children present"), _("yes if a child was present at, saw or heard an incident.")),
-    Variable("victim", _("Victim (pseudonym)"), _("Pseudonym of the first victim; the same person has the same pseudonym throughout the study.")),
-    Variable("victim_gender", _("Victim's gender"), _("As recorded; empty if not stated."), anonymity.keep_then_suppress(2)),
-    Variable("victim_age_band", _("Victim's age band"), _("Age when the case was opened, in ten-year bands."), anonymity.band_ladder),
-    Variable("perpetrator", _("Person using violence (pseudonym)"), _("Pseudonym of the first person using violence.")),
-    Variable("perpetrator_gender", _("Gender of the person using violence"), _("As recorded; empty if not stated."), anonymity.keep_then_suppress(2)),
-    Variable("perpetrator_age_band", _("Age band of the person using violence"), _("Age when the case was opened, in ten-year bands."), anonymity.band_ladder),
-    Variable("relation", _("Relation"), _("How the person using violence is related to the victim."), anonymity.keep_then_suppress(3)),
-    Variable("reoffended_12m", _("New incident within 12 months"), _("For a closed case: yes/no, a new incident by its person using violence within 12 months of closing; empty while the follow-up is not over.")),
+    Variable(
+        "violence_kinds",
+        _("Kinds of violence"),
+        _("Kinds of violence over all incidents, separated by semicolons."),
+    ),
+    Variable(
+        "children_present",
+        _("Children present"),
+        _("yes if a child was present at, saw or heard an incident."),
+    ),
+    Variable(
+        "victim",
+        _("Victim (pseudonym)"),
+        _(
+            "Pseudonym of the first victim; the same person has the same pseudonym throughout the study."
+        ),
+    ),
+    Variable(
+        "victim_gender",
+        _("Victim's gender"),
+        _("As recorded; empty if not stated."),
+        anonymity.keep_then_suppress(2),
+    ),
+    Variable(
+        "victim_age_band",
+        _("Victim's age band"),
+        _("Age when the case was opened, in ten-year bands."),
+        anonymity.band_ladder,
+    ),
+    Variable(
+        "perpetrator",
+        _("Person using violence (pseudonym)"),
+        _("Pseudonym of the first person using violence."),
+    ),
+    Variable(
+        "perpetrator_gender",
+        _("Gender of the person using violence"),
+        _("As recorded; empty if not stated."),
+        anonymity.keep_then_suppress(2),
+    ),
+    Variable(
+        "perpetrator_age_band",
+        _("Age band of the person using violence"),
+        _("Age when the case was opened, in ten-year bands."),
+        anonymity.band_ladder,
+    ),
+    Variable(
+        "relation",
+        _("Relation"),
+        _("How the person using violence is related to the victim."),
+        anonymity.keep_then_suppress(3),
+    ),
+    Variable(
+        "reoffended_12m",
+        _("New incident within 12 months"),
+        _(
+            "For a closed case: yes/no, a new incident by its person using violence within 12 months of closing; empty while the follow-up is not over."
+        ),
+    ),
 )
 VARIABLE_KEYS = tuple(v.key for v in VARIABLES)
 BY_KEY = {v.key: v for v in VARIABLES}
@@ -86,7 +149,13 @@ def _facts(cases: list[Case]) -> list[CaseFacts]:
         parties[party.case_id].append(party)
     incidents: dict[int, list[tuple[datetime.datetime, list[str], bool, bool]]] = defaultdict(list)
     for row in Incident.objects.filter(case_id__in=ids).values_list(
-        "case_id", "occurred_at", "kinds", "police_report_number", "children_present", "children_saw", "children_heard"
+        "case_id",
+        "occurred_at",
+        "kinds",
+        "police_report_number",
+        "children_present",
+        "children_saw",
+        "children_heard",
     ):
         case_id, at, kinds, report, present, saw, heard = row
         incidents[case_id].append((at, list(kinds or []), bool(report), present or saw or heard))
@@ -155,9 +224,13 @@ def row_for(facts: CaseFacts, key: str, variables: list[str], reoffended: dict[i
         "victim": anonymity.pseudonym(key, "person", _key(facts.victims[0])) if victim else "",
         "victim_gender": victim.gender if victim else "",
         "victim_age_band": anonymity.age_band(_age(victim.birth_date, opened)) if victim else "",
-        "perpetrator": anonymity.pseudonym(key, "person", _key(facts.perpetrators[0])) if perpetrator else "",
+        "perpetrator": anonymity.pseudonym(key, "person", _key(facts.perpetrators[0]))
+        if perpetrator
+        else "",
         "perpetrator_gender": perpetrator.gender if perpetrator else "",
-        "perpetrator_age_band": anonymity.age_band(_age(perpetrator.birth_date, opened)) if perpetrator else "",
+        "perpetrator_age_band": anonymity.age_band(_age(perpetrator.birth_date, opened))
+        if perpetrator
+        else "",
         "relation": facts.relation,
         "reoffended_12m": reoffended.get(case.pk, ""),
     }
@@ -189,7 +262,9 @@ def build_rows(
     progress(0, len(ids))
     for start in range(0, len(ids), BATCH):
         batch = list(
-            Case.objects.filter(pk__in=ids[start : start + BATCH]).select_related("unit").order_by("pk")
+            Case.objects.filter(pk__in=ids[start : start + BATCH])
+            .select_related("unit")
+            .order_by("pk")
         )
         facts = _facts(batch)
         reoffended = _reoffended(facts, today) if "reoffended_12m" in variables else {}
@@ -204,10 +279,16 @@ def ladders_for(variables: list[str]) -> dict[str, Generaliser]:
 
 def dictionary_rows(variables: list[str]) -> list[list[str]]:
     rows = [["variable", "label", "kind", "description"]]
-    rows.append(["case", "Case (pseudonym)", "pseudonym", "Pseudonym of the case, stable within the study."])
+    rows.append(
+        ["case", "Case (pseudonym)", "pseudonym", "Pseudonym of the case, stable within the study."]
+    )
     for variable in VARIABLES:
         if variable.key in variables:
-            kind = "quasi-identifier" if variable.quasi else ("pseudonym" if variable.key in ("victim", "perpetrator") else "value")
+            kind = (
+                "quasi-identifier"
+                if variable.quasi
+                else ("pseudonym" if variable.key in ("victim", "perpetrator") else "value")
+            )
             rows.append([variable.key, str(variable.label), kind, str(variable.description)])
     return rows
 

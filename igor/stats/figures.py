@@ -77,7 +77,6 @@ class Figure:
         return EMPTY[self.kind]
 
 
-
 FIGURES: tuple[Figure, ...] = (
     # --- Tips (igor.tips)
     Figure(
@@ -215,8 +214,12 @@ FIGURES: tuple[Figure, ...] = (
         "victims",
         Kind.SHARE,
         _("Victims taking part in the investigation"),
-        _("Of the victims in cases with a police report, the share who took part (e.g. interview)."),
-        _("Victims recorded as taking part ÷ victims in reported cases, cases opened in the period."),
+        _(
+            "Of the victims in cases with a police report, the share who took part (e.g. interview)."
+        ),
+        _(
+            "Victims recorded as taking part ÷ victims in reported cases, cases opened in the period."
+        ),
         "support.Transport (to interview), police investigation record",
     ),
     # --- Persons using violence (igor.cases, igor.support)
@@ -361,8 +364,12 @@ FIGURES: tuple[Figure, ...] = (
         "sharing",
         Kind.COUNT,
         _("Statutory disclosures"),
-        _("Disclosures across the wall on a statutory basis (e.g. OSL 10:18 c), not counting reports of concern about children."),
-        _("Count of sharing bases of kind statutory, other than orosanmälan, recorded in the period."),
+        _(
+            "Disclosures across the wall on a statutory basis (e.g. OSL 10:18 c), not counting reports of concern about children."
+        ),
+        _(
+            "Count of sharing bases of kind statutory, other than orosanmälan, recorded in the period."
+        ),
         "sharing.SharingBasis (kind statutory, ground, recorded_at)",
         sources.statutory_disclosures,
     ),
@@ -371,7 +378,9 @@ FIGURES: tuple[Figure, ...] = (
         "sharing",
         Kind.COUNT,
         _("Reports of concern about children"),
-        _("Reports of concern about a child (orosanmälan) from police to social services in the period."),
+        _(
+            "Reports of concern about a child (orosanmälan) from police to social services in the period."
+        ),
         _("Count of statutory bases with ground orosanmälan recorded in the period."),
         "sharing.SharingBasis (ground orosanmalan, recorded_at)",
         sources.child_concern_reports,
@@ -402,7 +411,9 @@ FIGURES: tuple[Figure, ...] = (
         "incidents",
         Kind.SHARE,
         _("Incidents children were present at"),
-        _("Of the incidents in the period, the share where a child was present, saw or heard it (barnfridsbrott)."),
+        _(
+            "Of the incidents in the period, the share where a child was present, saw or heard it (barnfridsbrott)."
+        ),
         _("Incidents with children present, seeing or hearing ÷ incidents in the period."),
         "cases.Incident (children_present, children_saw, children_heard)",
         sources.incidents_with_children,
@@ -454,7 +465,9 @@ FIGURES: tuple[Figure, ...] = (
         "reoffending",
         Kind.SHARE,
         _("New incident within 12 months, new partner"),
-        _("As above, counting only new incidents against somebody who was not a victim in the closed case."),
+        _(
+            "As above, counting only new incidents against somebody who was not a victim in the closed case."
+        ),
         _(
             "Closed cases with a new incident against another victim within 12 months ÷ closed cases followed for 12 months."
         ),

@@ -38,7 +38,10 @@ class PeriodsForm(forms.Form):
             "comparison_end": comparison.end,
         }
         given = {key: value for key, value in (data or {}).items() if key in defaults}
-        bound = {**{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in defaults.items()}, **given}
+        bound = {
+            **{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in defaults.items()},
+            **given,
+        }
         super().__init__(bound)
         area = self.fields["area"]
         assert isinstance(area, forms.ChoiceField)

@@ -169,7 +169,9 @@ def reoffending(
     return Share(hits, followed)
 
 
-def _reoffence(case: ClosedCase, incident: LaterIncident, until: datetime.date, partner: str) -> bool:
+def _reoffence(
+    case: ClosedCase, incident: LaterIncident, until: datetime.date, partner: str
+) -> bool:
     if not (case.closed_on < incident.occurred_on <= until):
         return False
     if not case.perpetrators & incident.perpetrators:

@@ -28,7 +28,9 @@ class Study(models.Model):
     ethics_reference = models.CharField(
         _("ethics approval reference"),
         max_length=100,
-        help_text=_("The Swedish Ethical Review Authority's reference number, e.g. Dnr 2026-01234-01."),
+        help_text=_(
+            "The Swedish Ethical Review Authority's reference number, e.g. Dnr 2026-01234-01."
+        ),
     )
     period_start = models.DateField(_("first day"))
     period_end = models.DateField(_("last day"))
@@ -37,7 +39,9 @@ class Study(models.Model):
     k = models.PositiveSmallIntegerField(
         _("smallest group (k)"),
         default=DEFAULT_THRESHOLD,
-        help_text=_("Every combination of the indirectly identifying variables covers at least this many rows."),
+        help_text=_(
+            "Every combination of the indirectly identifying variables covers at least this many rows."
+        ),
     )
     researcher = models.ForeignKey(
         settings.AUTH_USER_MODEL,

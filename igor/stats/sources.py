@@ -167,6 +167,7 @@ def _reoffending(period: Period, today: datetime.date, months: int, partner: str
     roles = _roles(pk for pk, _unit, _at in closed)
     by_unit: dict[int, list[ClosedCase]] = defaultdict(list)
     for pk, unit_id, closed_at in closed:
+        assert closed_at is not None  # the filter asks for a closing time in the period
         by_unit[unit_id].append(
             ClosedCase(
                 local_date(closed_at),

@@ -14,7 +14,7 @@ nobody, and so points at nobody). Complementary suppression stops the subtractio
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 
 from igor.stats.formulas import Breakdown, Count, Durations, Share, Value
 
@@ -57,7 +57,7 @@ def rest_suppressed(whole: Value, own: Value, k: int) -> bool:
     return any(small(w - o, k) for w, o in zip(_parts(whole), _parts(own), strict=True))
 
 
-def protect_group(total: int, parts: Mapping[Hashable, int], k: int) -> tuple[bool, set[Hashable]]:
+def protect_group(total: int, parts: Mapping[str, int], k: int) -> tuple[bool, set[str]]:
     """Which of a total and its parts to hide: (total hidden, hidden part keys).
 
     The parts need not add up to the total (e.g. "not stated" left out): then the missing rest
@@ -72,9 +72,7 @@ def protect_group(total: int, parts: Mapping[Hashable, int], k: int) -> tuple[bo
         recoverable = sum(parts[key] for key in hidden) + max(rest, 0)
         if not small(recoverable, k):
             return False, hidden
-        shown = sorted(
-            ((n, str(key), key) for key, n in parts.items() if key not in hidden and n > 0),
-        )
+        shown = sorted((n, key) for key, n in parts.items() if key not in hidden and n > 0)
         if not shown:
             return True, hidden
-        hidden.add(shown[0][2])
+        hidden.add(shown[0][1])

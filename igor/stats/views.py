@@ -130,12 +130,10 @@ def studies(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "stats/studies.html", context)
 
 
-@requires(Cap.VIEW_STATISTICS)
+@requires(Cap.REGISTER_STUDIES)
 @require_http_methods(["GET", "POST"])
 def register_study(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    if not access.may_register_studies(user):
-        raise Http404
     form = StudyForm(request.POST or None, units=access.units_for(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -24,7 +24,12 @@ def test_pseudonyms_are_stable_within_a_study_and_differ_between_studies() -> No
 
 
 def test_ladders() -> None:
-    assert [anonymity.month_ladder("2025-05", n) for n in range(4)] == ["2025-05", "2025-Q2", "2025", SUPPRESSED]
+    assert [anonymity.month_ladder("2025-05", n) for n in range(4)] == [
+        "2025-05",
+        "2025-Q2",
+        "2025",
+        SUPPRESSED,
+    ]
     assert [anonymity.band_ladder("30–39", n) for n in range(3)] == ["30–39", "20–39", SUPPRESSED]
     assert anonymity.age_band(37) == "30–39"
     assert anonymity.age_band(None) == ""
@@ -45,7 +50,9 @@ def _rows(n: int, seed: int) -> list[dict[str, str]]:
     ]
 
 
-def test_requirement_40_reidentification_by_joining_on_quasi_identifiers_finds_no_small_group() -> None:
+def test_requirement_40_reidentification_by_joining_on_quasi_identifiers_finds_no_small_group() -> (
+    None
+):
     """An attacker who knows a victim's unit, month, gender and age band joins on them: every
     combination in the extract matches at least k rows, so none points at one person."""
     for seed in range(20):
@@ -59,20 +66,33 @@ def test_requirement_40_reidentification_by_joining_on_quasi_identifiers_finds_n
                 matches = [
                     row
                     for row in result.rows
-                    if all(row[q] in (known[q], SUPPRESSED) or _generalises(row[q], known[q]) for q in quasi)
+                    if all(
+                        row[q] in (known[q], SUPPRESSED) or _generalises(row[q], known[q])
+                        for q in quasi
+                    )
                 ]
                 assert len(matches) == 0 or len(matches) >= 5
             assert len(result.rows) + result.dropped_rows == len(rows)
 
 
 def _generalises(shown: str, exact: str) -> bool:
-    return exact.startswith(shown) or (shown[:4] == exact[:4] and "Q" in shown) or ("–" in shown and "–" in exact and int(shown.split("–")[0]) <= int(exact.split("–")[0]) <= int(shown.split("–")[1]))
+    return (
+        exact.startswith(shown)
+        or (shown[:4] == exact[:4] and "Q" in shown)
+        or (
+            "–" in shown
+            and "–" in exact
+            and int(shown.split("–")[0]) <= int(exact.split("–")[0]) <= int(shown.split("–")[1])
+        )
+    )
 
 
 def test_values_that_are_not_quasi_identifiers_pass_unchanged() -> None:
     rows = _rows(200, 1)
     result = anonymise(rows, LADDERS, 5)
-    assert sorted(r["incidents"] for r in result.rows) == sorted(r["incidents"] for r in rows if r["case"] in {x["case"] for x in result.rows})
+    assert sorted(r["incidents"] for r in result.rows) == sorted(
+        r["incidents"] for r in rows if r["case"] in {x["case"] for x in result.rows}
+    )
 
 
 def test_too_few_rows_are_dropped_rather_than_shown() -> None:
@@ -81,7 +101,16 @@ def test_too_few_rows_are_dropped_rather_than_shown() -> None:
 
 
 def test_a_large_uniform_extract_needs_no_generalisation() -> None:
-    rows = [{"case": str(i), "unit": "A", "opened_month": "2025-01", "victim_gender": "woman", "victim_age_band": "30–39"} for i in range(10)]
+    rows = [
+        {
+            "case": str(i),
+            "unit": "A",
+            "opened_month": "2025-01",
+            "victim_gender": "woman",
+            "victim_age_band": "30–39",
+        }
+        for i in range(10)
+    ]
     result = anonymise(rows, LADDERS, 5)
     assert result.level == 0 and result.suppressed_rows == 0
     assert group_sizes(result.rows, sorted(LADDERS)).most_common(1)[0][1] == 10

@@ -19,7 +19,7 @@ def world(personas: Personas) -> Figures:
     return build(personas)
 
 
-def values(key: str, period=MAIN):  # type: ignore[no-untyped-def]
+def values(key: str, period=MAIN):
     compute = BY_KEY[key].compute
     assert compute is not None
     return compute(period, TODAY)

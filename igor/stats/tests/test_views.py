@@ -28,7 +28,7 @@ def world(personas: Personas) -> Figures:
     return build(personas)
 
 
-def english(client):  # type: ignore[no-untyped-def]
+def english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     return client
 
@@ -51,14 +51,18 @@ def test_the_lead_compares_two_periods_for_the_own_unit(world: Figures) -> None:
     assert "2025-01-01 – 2025-12-31" in page and "2024-01-01 – 2024-12-31" in page
     assert 'src="data:image/svg+xml;base64,' in page  # charts drawn on the server
     assert "<table" in page and "<figcaption>" in page
-    rows = _csv(client.get(reverse("stats:export_csv"), {**PERIODS, "area": world.p.unit_a.pk}).content)
+    rows = _csv(
+        client.get(reverse("stats:export_csv"), {**PERIODS, "area": world.p.unit_a.pk}).content
+    )
     assert _line(rows, "cases_opened")[3:] == ["6", "fewer than 5", "not shown (small numbers)"]
     assert _line(rows, "victims_new")[3] == "fewer than 5"
     # 5 of 6 without a police report: the complement (1) is a small cell, so the share is hidden.
     assert _line(rows, "cases_without_police_report")[3] == "not shown (small numbers)"
 
 
-def test_requirement_40_the_national_figure_cannot_be_reduced_to_another_units_count(world: Figures) -> None:
+def test_requirement_40_the_national_figure_cannot_be_reduced_to_another_units_count(
+    world: Figures,
+) -> None:
     """National 7 cases, own unit 6: showing 7 would give away the other unit's 1."""
     client = english(logged_in(world.p.lead_a))
     rows = _csv(client.get(reverse("stats:export_csv"), {**PERIODS, "area": "national"}).content)
@@ -119,11 +123,16 @@ def test_wrong_method(world: Figures) -> None:
     ("change", "message"),
     [
         ({"end": "2024-12-31", "start": "2025-01-01"}, "The period ends before it starts."),
-        ({"comparison_start": "2024-06-01", "comparison_end": "2025-06-30"}, "overlaps the main period"),
+        (
+            {"comparison_start": "2024-06-01", "comparison_end": "2025-06-30"},
+            "overlaps the main period",
+        ),
         ({"start": "not a date"}, "Enter a valid date."),
     ],
 )
-def test_bad_periods_get_a_clear_message_beside_the_field(world: Figures, change: dict[str, str], message: str) -> None:
+def test_bad_periods_get_a_clear_message_beside_the_field(
+    world: Figures, change: dict[str, str], message: str
+) -> None:
     client = english(logged_in(world.p.lead_a))
     response = client.get(reverse("stats:dashboard"), {**PERIODS, **change})
     page = response.content.decode()

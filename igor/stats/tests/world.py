@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from igor.cases import actions as cases
@@ -45,9 +46,9 @@ class Figures:
     cases: dict[str, Case]
 
 
-def _case(actor, name, opened, closed=None):  # type: ignore[no-untyped-def]
+def _case(actor, name, opened, closed=None):
     case = make_case(actor, title=f"Testärende {name}")
-    fields = {"opened_at": at(opened)}
+    fields: dict[str, Any] = {"opened_at": at(opened)}
     if closed:
         fields.update(status="closed", closed_at=at(closed))
     Case.objects.filter(pk=case.pk).update(**fields)
@@ -55,11 +56,16 @@ def _case(actor, name, opened, closed=None):  # type: ignore[no-untyped-def]
     return case
 
 
-def _incident(actor, case, day, report="", **flags):  # type: ignore[no-untyped-def]
+def _incident(actor, case, day, report="", **flags):
     incident = cases.record_incident(
         actor=actor,
         case=case,
-        details={"occurred_at": at(day), "kinds": ["physical"], "police_report_number": report, **flags},
+        details={
+            "occurred_at": at(day),
+            "kinds": ["physical"],
+            "police_report_number": report,
+            **flags,
+        },
     )
     Incident.objects.filter(pk=incident.pk).update(occurred_at=at(day))
     return incident
@@ -111,7 +117,7 @@ def _sharing(p: Personas) -> None:
             scope={"covers_person": True},
             valid_until=None,
         )
-        fields = {"recorded_at": at(recorded), "valid_from": at(recorded)}
+        fields: dict[str, Any] = {"recorded_at": at(recorded), "valid_from": at(recorded)}
         if withdrawn:
             sharing.withdraw_basis(actor=social, basis=basis)
             fields["withdrawn_at"] = at(withdrawn)
