@@ -23,7 +23,6 @@ from igor.cases.models import Case, Incident, Party, PartyRole, Relation
 from igor.stats import anonymity, formulas, sources
 from igor.stats.anonymity import Generaliser, Row
 from igor.stats.exports import escape_formula, to_csv
-from igor.stats.formulas import ClosedCase
 from igor.stats.models import Extract
 from igor.stats.periods import STOCKHOLM, Period, add_months, local_date, month_of
 
@@ -181,28 +180,22 @@ def _key(party: Party) -> str:
 
 
 def _reoffended(facts: list[CaseFacts], today: datetime.date) -> dict[int, str]:
-    closed = [f for f in facts if f.case.closed_at is not None]
-    if not closed:
+    """yes/no per closed case of the batch; empty while its 12-month follow-up is not over."""
+    ids = [f.case.pk for f in facts if f.case.closed_at is not None]
+    if not ids:
         return {}
-    perpetrators = {_key(p) for f in closed for p in f.perpetrators}
-    if not perpetrators:
-        return {}
-    first = min(f.case.closed_at for f in closed if f.case.closed_at)
-    last = max(local_date(f.case.closed_at) for f in closed if f.case.closed_at)
+    closed = Case.objects.filter(pk__in=ids)
+    cases = [item for items in sources.closed_cases(closed).values() for item in items]
+    first = min(f.case.closed_at for f in facts if f.case.closed_at)
+    last = max(case.closed_on for _pk, case in cases)
     until = datetime.datetime.combine(
         add_months(last, 12) + datetime.timedelta(days=1), datetime.time(), tzinfo=STOCKHOLM
     )
-    later = sources._later_incidents(perpetrators, first, until)
+    later = sources.later_incidents(closed, first, until)
     answers = {}
-    for f in closed:
-        assert f.case.closed_at is not None
-        one = ClosedCase(
-            local_date(f.case.closed_at),
-            frozenset(_key(p) for p in f.perpetrators),
-            frozenset(_key(p) for p in f.victims),
-        )
-        share = formulas.reoffending([one], later, months=12, today=today)
-        answers[f.case.pk] = "" if share.denominator == 0 else ("yes" if share.numerator else "no")
+    for pk, case in cases:
+        share = formulas.reoffending([case], later, months=12, today=today)
+        answers[pk] = "" if share.denominator == 0 else ("yes" if share.numerator else "no")
     return answers
 
 

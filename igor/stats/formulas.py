@@ -10,8 +10,10 @@ A figure's raw value for one unit is one of three kinds, each of which can be po
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import statistics
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -158,15 +160,34 @@ def reoffending(
     (against somebody else only) or "any". A case still inside its follow-up is left out of the
     denominator, so a recent period is not made to look better than it is.
     """
+    by_perpetrator: dict[str, list[LaterIncident]] = defaultdict(list)
+    for incident in incidents:
+        for key in incident.perpetrators:
+            by_perpetrator[key].append(incident)
+    for found in by_perpetrator.values():
+        found.sort(key=lambda incident: incident.occurred_on)
     followed = hits = 0
     for case in closed:
         until = add_months(case.closed_on, months)
         if until > today or not case.perpetrators:
             continue
         followed += 1
-        if any(_reoffence(case, incident, until, partner) for incident in incidents):
+        if any(
+            _reoffence(case, incident, until, partner)
+            for key in case.perpetrators
+            for incident in _between(by_perpetrator.get(key, []), case.closed_on, until)
+        ):
             hits += 1
     return Share(hits, followed)
+
+
+def _between(
+    ordered: list[LaterIncident], after: datetime.date, until: datetime.date
+) -> list[LaterIncident]:
+    """The incidents after `after` up to and including `until`, found by bisection."""
+    low = bisect.bisect_right(ordered, after, key=lambda incident: incident.occurred_on)
+    high = bisect.bisect_right(ordered, until, key=lambda incident: incident.occurred_on)
+    return ordered[low:high]
 
 
 def _reoffence(

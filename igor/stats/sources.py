@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count as DbCount
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from igor.cases.models import Case, CaseStatus, Incident, Party, PartyRole
+from igor.people.models import Person
 from igor.sharing.grounds import StatutoryGround
 from igor.sharing.models import BasisKind, SharingBasis
 from igor.stats import formulas
@@ -124,63 +124,78 @@ def person_key(person_id: int, identity_number: str) -> str:
     return f"n{identity_number}" if identity_number else f"p{person_id}"
 
 
-def _roles(case_ids: Iterable[int]) -> dict[int, dict[str, set[str]]]:
+def _roles(parties: QuerySet[Party]) -> dict[int, dict[str, set[str]]]:
+    """Victims and perpetrators (as person keys) of the cases the party queryset covers."""
     found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    rows = Party.objects.filter(
-        case_id__in=list(case_ids), role__in=[PartyRole.VICTIM, PartyRole.PERPETRATOR]
-    ).values_list("case_id", "role", "person_id", "person__identity_number")
-    for case_id, role, person_id, number in rows:
+    rows = parties.filter(role__in=[PartyRole.VICTIM, PartyRole.PERPETRATOR]).values_list(
+        "case_id", "role", "person_id", "person__identity_number"
+    )
+    for case_id, role, person_id, number in rows.iterator(chunk_size=5000):
         found[case_id][role].add(person_key(person_id, number))
     return found
 
 
-def _later_incidents(
-    perpetrators: set[str], after: datetime.datetime, until: datetime.datetime
+def later_incidents(
+    closed: QuerySet[Case], after: datetime.datetime, until: datetime.datetime
 ) -> list[LaterIncident]:
-    numbers = [key[1:] for key in perpetrators if key.startswith("n")]
-    ids = [int(key[1:]) for key in perpetrators if key.startswith("p")]
-    cases = Party.objects.filter(role=PartyRole.PERPETRATOR).filter(
-        Q(person_id__in=ids) | Q(person__identity_number__in=numbers)
+    """Incidents between `after` and `until` in any case where a perpetrator of the `closed`
+    cases is a perpetrator again, the same row or the same identity number (subqueries only, so
+    no list of ids is ever sent to the database)."""
+    perpetrators = Party.objects.filter(case__in=closed, role=PartyRole.PERPETRATOR)
+    person_ids = perpetrators.values("person_id")
+    numbers = (
+        Person.objects.filter(pk__in=person_ids)
+        .exclude(identity_number="")
+        .values("identity_number")
     )
-    rows = list(
-        Incident.objects.filter(
-            case_id__in=cases.values("case_id"), occurred_at__gt=after, occurred_at__lt=until
-        ).values_list("case_id", "occurred_at")
+    again = Party.objects.filter(role=PartyRole.PERPETRATOR).filter(
+        Q(person_id__in=person_ids) | Q(person__identity_number__in=numbers)
     )
-    roles = _roles({case_id for case_id, _at in rows})
+    incidents = Incident.objects.filter(
+        case_id__in=again.values("case_id"), occurred_at__gt=after, occurred_at__lt=until
+    )
+    roles = _roles(Party.objects.filter(case_id__in=incidents.values("case_id")))
     return [
         LaterIncident(
             local_date(at),
             frozenset(roles[case_id][PartyRole.PERPETRATOR]),
             frozenset(roles[case_id][PartyRole.VICTIM]),
         )
-        for case_id, at in rows
+        for case_id, at in incidents.values_list("case_id", "occurred_at").iterator(chunk_size=5000)
     ]
 
 
-def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:
-    closed = list(
-        Case.objects.filter(_in(period, "closed_at"), status=CaseStatus.CLOSED).values_list(
-            "pk", "unit_id", "closed_at"
-        )
-    )
-    roles = _roles(pk for pk, _unit, _at in closed)
-    by_unit: dict[int, list[ClosedCase]] = defaultdict(list)
-    for pk, unit_id, closed_at in closed:
-        assert closed_at is not None  # the filter asks for a closing time in the period
+def closed_cases(closed: QuerySet[Case]) -> dict[int, list[tuple[int, ClosedCase]]]:
+    """The closed cases by unit, as (case id, ClosedCase)."""
+    roles = _roles(Party.objects.filter(case__in=closed))
+    by_unit: dict[int, list[tuple[int, ClosedCase]]] = defaultdict(list)
+    for pk, unit_id, closed_at in closed.values_list("pk", "unit_id", "closed_at").iterator(
+        chunk_size=5000
+    ):
+        assert closed_at is not None  # the callers ask for a closing time
         by_unit[unit_id].append(
-            ClosedCase(
-                local_date(closed_at),
-                frozenset(roles[pk][PartyRole.PERPETRATOR]),
-                frozenset(roles[pk][PartyRole.VICTIM]),
+            (
+                pk,
+                ClosedCase(
+                    local_date(closed_at),
+                    frozenset(roles[pk][PartyRole.PERPETRATOR]),
+                    frozenset(roles[pk][PartyRole.VICTIM]),
+                ),
             )
         )
-    perpetrators = set().union(*(c.perpetrators for cs in by_unit.values() for c in cs))
+    return by_unit
+
+
+def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:
+    closed = Case.objects.filter(_in(period, "closed_at"), status=CaseStatus.CLOSED)
+    by_unit = closed_cases(closed)
     last_day = add_months(period.end, months) + datetime.timedelta(days=1)
     until = datetime.datetime.combine(last_day, datetime.time(), tzinfo=STOCKHOLM)
-    later = _later_incidents(perpetrators, period.lower(), until) if perpetrators else []
+    later = later_incidents(closed, period.lower(), until) if by_unit else []
     return {
-        unit: formulas.reoffending(cases, later, months=months, today=today, partner=partner)
+        unit: formulas.reoffending(
+            [case for _pk, case in cases], later, months=months, today=today, partner=partner
+        )
         for unit, cases in by_unit.items()
     }
 

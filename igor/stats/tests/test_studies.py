@@ -6,11 +6,13 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from igor.audit.models import AuditEvent
 from igor.stats import actions
@@ -23,6 +25,12 @@ from tests.personas import Personas, logged_in
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
