@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from igor.stats import formulas
+from igor.stats import formulas, results
 from igor.stats.figures import FIGURES, GROUPS, Figure, Group, Kind
 from igor.stats.formulas import Breakdown, Count, Durations, Share, Value
 from igor.stats.periods import Period
@@ -201,6 +201,7 @@ def build(
 ) -> Dashboard:
     """The dashboard for `area`; `own` are the units whose figures the viewer may see."""
     board = Dashboard(area, area_label, main, comparison, k)
+    version = results.data_version()
     for group in GROUPS:
         lines = []
         for figure in (f for f in FIGURES if f.group == group.key and f.compute):
@@ -208,8 +209,8 @@ def build(
             lines.append(
                 build_line(
                     figure,
-                    figure.compute(main, today),
-                    figure.compute(comparison, today),
+                    results.compute(figure, main, today, version),
+                    results.compute(figure, comparison, today, version),
                     area,
                     own,
                     k,

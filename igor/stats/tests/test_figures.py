@@ -71,3 +71,16 @@ def test_not_yet_available_figures_have_definitions_and_no_numbers() -> None:
         assert figure.compute is None
         assert str(figure.name) and str(figure.description) and str(figure.formula)
         assert figure.source
+
+
+def test_a_remembered_result_is_never_older_than_the_data(world: Figures) -> None:
+    """Results are kept under the audit chain's head; every action moves it (results.py)."""
+    from igor.stats import results
+    from igor.stats.tests.world import _case
+
+    figure = BY_KEY["cases_opened"]
+    before = results.compute(figure, MAIN, TODAY, results.data_version())
+    assert before[world.p.unit_a.pk] == Count(6)
+    _case(world.p.police_a, "C11", "2025-11-11")
+    after = results.compute(figure, MAIN, TODAY, results.data_version())
+    assert after[world.p.unit_a.pk] == Count(7)
