@@ -14,19 +14,12 @@ import datetime
 
 from django.core.cache import cache
 
-from igor.audit.models import ChainHead
 from igor.stats.figures import Figure
 from igor.stats.formulas import Value
 from igor.stats.periods import Period
+from igor.stats.sources import data_version as data_version  # the version results are kept under
 
 LIFETIME = 15 * 60  # seconds
-
-
-def data_version() -> str:
-    """The chain head: its sequence number and its MAC, which differs for any other history
-    (a restored or another database with the same count of events)."""
-    head = ChainHead.objects.filter(id=1).values_list("seq", "mac").first()
-    return f"{head[0]}-{head[1]}" if head else "0"
 
 
 def compute(figure: Figure, period: Period, today: datetime.date, version: str) -> dict[int, Value]:
