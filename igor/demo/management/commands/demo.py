@@ -53,7 +53,8 @@ class Command(BaseCommand):
         anchor = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
-        add_demo_study(anchor)
+        if not options["no_users"]:
+            add_demo_study(anchor)  # a study needs the demo lead and researcher
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
