@@ -8,6 +8,8 @@ every cell whose outcome differs from the matrix; it fails listing all of them.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -41,6 +43,7 @@ from tests.personas import Personas, logged_in
 SAMPLE_KWARGS = {
     "pk": 1,
     "incident_pk": 1,
+    "extract_pk": 1,
     "assessment_pk": 1,
     "person_pk": 1,
     "measure_pk": 1,
@@ -97,6 +100,10 @@ def _kwargs(page: Page, world: World, run: Run) -> dict[str, int]:
         case "conference_item":
             item = world.extra["conference_item"]
             return {"pk": item.conference_id, "item_pk": item.pk}
+        case "study":
+            return {"pk": run.study.pk}
+        case "extract":
+            return {"pk": run.study.pk, "extract_pk": run.extract.pk}
     return {}
 
 
@@ -233,12 +240,22 @@ def _expected_markers(
     return {}
 
 
+def _body(response: HttpResponse) -> str:
+    """The text of a response; of a ZIP (an extract, an XLSX) the text of every file in it, so a
+    marker cannot slip out inside a download."""
+    content = response.content
+    if not content.startswith(b"PK"):
+        return content.decode()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "\n".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
+
+
 def _check_markers(
     run: Run, cell: str, page: Page, who: Who, world: World, method: str, response: HttpResponse
 ) -> None:
-    if response.status_code != 200 or not response["Content-Type"].startswith("text/"):
+    if response.status_code != 200 or response["Content-Type"] == "application/pdf":
         return  # a PDF's text is checked by its own tests
-    body = response.content.decode()
+    body = _body(response)
     wanted = _expected_markers(run, page, who, world, method)
     for (shown, marker), present in wanted.items():
         text = shown.markers[marker]
