@@ -48,8 +48,9 @@ def _submit(site: Site, page, name: str | re.Pattern[str]) -> None:
 
 
 def _download(page, link: str) -> bytes:
-    with page.expect_download() as info:
-        page.get_by_role("link", name=link).click()
+    # Rendering a PDF can take seconds on a busy machine: wait longer than for a page.
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("link", name=link).click(timeout=60_000)
     path = info.value.path()
     with open(path, "rb") as stream:
         return stream.read()
