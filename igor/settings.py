@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "igor.people",
     "igor.cases",
     "igor.sharing",
+    "igor.support",
     "igor.api",
     "igor.demo",  # management commands only: demo data and the page benchmark
 ]

@@ -30,6 +30,7 @@ class Cap(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     MANAGE_USERS = "manage_users"
     USE_API = "use_api"
+    MANAGE_PROVIDERS = "manage_providers"  # keep the unit's registry of support providers
 
 
 _CASE_WORK = frozenset(
@@ -46,7 +47,7 @@ _CASE_WORK = frozenset(
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.POLICE_OFFICER: _CASE_WORK,
     Role.SOCIAL_WORKER: _CASE_WORK,
-    Role.UNIT_LEAD: _CASE_WORK | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS},
+    Role.UNIT_LEAD: _CASE_WORK | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.MANAGE_PROVIDERS},
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),
 }

@@ -37,7 +37,7 @@ from tests.authz.matrix import (
 from tests.authz.world import CANARY_PHONE, CANARY_STREET, World
 from tests.personas import Personas, logged_in
 
-SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1}
+SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1, "item_pk": 1}
 
 module_db = fixtures.module_db
 module_personas = fixtures.module_personas
@@ -72,8 +72,12 @@ def _kwargs(page: Page, world: World, run: Run) -> dict[str, int]:
     match page.target:
         case "person":
             return {"pk": world.subject.pk}
+        case "case" if page.item:
+            return {"pk": world.case.pk, "item_pk": world.extra[page.item].pk}
         case "case":
             return {"pk": world.case.pk}
+        case "task" | "provider":
+            return {"pk": world.extra[page.target].pk}
         case "incident":
             return {"pk": world.case.pk, "incident_pk": world.incident.pk}
         case "staff_user":
