@@ -685,7 +685,7 @@ class CaseClosure(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="closures")
     reason = models.CharField(_("reason"), max_length=20, choices=ClosureReason.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    checklist = models.JSONField(_("checklist"), default=dict)
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     open_tasks = models.PositiveIntegerField(default=0)
     missing_snapshots = models.PositiveIntegerField(default=0)
     override_reason = models.CharField(_("why close anyway"), max_length=500, blank=True)
