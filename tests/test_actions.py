@@ -8,6 +8,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -150,6 +151,18 @@ def _legal(w: World) -> object:
     )
 
 
+def _after(
+    prepare: Callable[[World], object], act: Callable[[World, Any], object]
+) -> Callable[[World], Callable[[], object]]:
+    """A setup that prepares a row first (its events are not the action's), then acts on it."""
+
+    def setup(w: World) -> Callable[[], object]:
+        ready = prepare(w)
+        return lambda: act(w, ready)
+
+    return setup
+
+
 # Each action: a setup step that prepares what the call needs and returns the call itself.
 SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "accounts.record_login": lambda w: (
@@ -215,12 +228,13 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
         )
     ),
     "support.add_provider": lambda w: lambda: _provider(w),
-    "support.update_provider": lambda w: (
-        lambda p=_provider(w): support.update_provider(
+    "support.update_provider": _after(
+        lambda w: _provider(w),
+        lambda w, p: support.update_provider(
             actor=w.p.lead_a,
             provider=p,  # type: ignore[arg-type]
             details={"capacity": 4},
-        )
+        ),
     ),
     "support.plan_outreach": lambda w: (
         lambda: support.plan_outreach(
@@ -244,69 +258,77 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
             follow_up_on=timezone.localdate(),
         )
     ),
-    "support.send_referral": lambda w: (
-        lambda p=_provider(w): support.send_referral(
+    "support.send_referral": _after(
+        lambda w: _provider(w),
+        lambda w, p: support.send_referral(
             actor=w.p.police_a,
             case=w.case,
             person=w.other,
             provider=p,  # type: ignore[arg-type]
             purpose="Behandling",
             sent_on=timezone.localdate(),
-        )
+        ),
     ),
-    "support.update_referral": lambda w: (
-        lambda r=_referral(w): support.update_referral(
+    "support.update_referral": _after(
+        lambda w: _referral(w),
+        lambda w, r: support.update_referral(
             actor=w.p.police_a, referral=r, status="accepted", on=timezone.localdate()
-        )
+        ),
     ),
     "support.record_intervention": lambda w: lambda: _intervention(w),
-    "support.end_intervention": lambda w: (
-        lambda i=_intervention(w): support.end_intervention(
+    "support.end_intervention": _after(
+        lambda w: _intervention(w),
+        lambda w, i: support.end_intervention(
             actor=w.p.police_a, intervention=i, ended_on=timezone.localdate(), outcome="achieved"
-        )
+        ),
     ),
     "support.book_transport": lambda w: lambda: _transport(w),
-    "support.set_transport_status": lambda w: (
-        lambda t=_transport(w): support.set_transport_status(
+    "support.set_transport_status": _after(
+        lambda w: _transport(w),
+        lambda w, t: support.set_transport_status(
             actor=w.p.police_a, transport=t, status="cancelled"
-        )
+        ),
     ),
-    "support.place_in_shelter": lambda w: (
-        lambda p=_provider(w, "sheltered_housing"): support.place_in_shelter(
+    "support.place_in_shelter": _after(
+        lambda w: _provider(w, "sheltered_housing"),
+        lambda w, p: support.place_in_shelter(
             actor=w.p.police_a,
             case=w.case,
             person=w.person,
             provider=p,
             moved_in_on=timezone.localdate(),
             address="Hemlig väg 3",
-        )
+        ),
     ),
-    "support.end_placement": lambda w: (
-        lambda p=_placement(w): support.end_placement(
+    "support.end_placement": _after(
+        lambda w: _placement(w),
+        lambda w, p: support.end_placement(
             actor=w.p.police_a, placement=p, moved_out_on=timezone.localdate()
-        )
+        ),
     ),
     "support.reveal_protected_places": lambda w: (
         lambda: support.reveal_protected_places(actor=w.p.police_a, case=w.case, reason="Transport")
     ),
     "support.record_legal_process": lambda w: lambda: _legal(w),
-    "support.add_legal_event": lambda w: (
-        lambda p=_legal(w): support.add_legal_event(
+    "support.add_legal_event": _after(
+        lambda w: _legal(w),
+        lambda w, p: support.add_legal_event(
             actor=w.p.police_a,
             process=p,
             kind="main_hearing",
             at=timezone.now() + datetime.timedelta(days=10),
-        )
+        ),
     ),
     "support.create_task": lambda w: (
         lambda: support.create_task(
             actor=w.p.police_a, unit=w.p.unit_a, title="Ring", due_on=timezone.localdate()
         )
     ),
-    "support.complete_task": lambda w: (
-        lambda t=support.create_task(actor=w.p.police_a, unit=w.p.unit_a, title="Ring", due_on=timezone.localdate()): (
-            support.complete_task(actor=w.p.police_a, task=t)
-        )
+    "support.complete_task": _after(
+        lambda w: support.create_task(
+            actor=w.p.police_a, unit=w.p.unit_a, title="Ring", due_on=timezone.localdate()
+        ),
+        lambda w, t: support.complete_task(actor=w.p.police_a, task=t),
     ),
     "support.record_snapshot": lambda w: (
         lambda: support.record_snapshot(

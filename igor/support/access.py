@@ -223,7 +223,7 @@ def with_capacity(
         Q(placements__moved_out_on__isnull=True) | Q(placements__moved_out_on__gt=day)
     )
     annotated = providers.annotate(taken=Count("placements", filter=current))
-    return [(p, Capacity(p.capacity, p.taken)) for p in annotated]  # type: ignore[attr-defined]
+    return [(p, Capacity(p.capacity, p.taken)) for p in annotated]
 
 
 def housing_providers(unit_id: int) -> QuerySet[Provider]:
@@ -311,8 +311,8 @@ def calendar(user: User, first: datetime.date, days: int) -> list[CalendarEntry]
         own, done_at__isnull=True, planned_for__gte=start, planned_for__lt=end
     ).select_related("case", "person")
     entries += [
-        CalendarEntry(v.planned_for, "outreach", v.get_method_display(), v.case, v.person, v)
-        for v in visits  # type: ignore[misc]
+        CalendarEntry(v.when, "outreach", v.get_method_display(), v.case, v.person, v)
+        for v in visits
     ]
     rides = Transport.objects.filter(
         own, status="booked", departs_at__gte=start, departs_at__lt=end

@@ -52,6 +52,9 @@ class Command(BaseCommand):
         anchor = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
+        from igor.demo.support import add_support_demo
+
+        add_support_demo(now=anchor, seed=seed)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
