@@ -47,7 +47,9 @@ def test_a_referral_step_is_refused_out_of_order_or_out_of_time() -> None:
     assert _step("sent", "rejected") == ("reason", "reason_needed")
     assert _step("sent", "rejected", reason="Fullt") is None
     started = DAY - datetime.timedelta(days=1)
-    assert _step("started", "completed", on=DAY - datetime.timedelta(days=2), started_on=started) == (
+    assert _step(
+        "started", "completed", on=DAY - datetime.timedelta(days=2), started_on=started
+    ) == (
         "on",
         "before_start",
     )
