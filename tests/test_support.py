@@ -488,3 +488,58 @@ def test_the_calendar_shows_the_coming_visits_court_dates_and_tasks(dyad: Dyad) 
     # Social services' calendar does not show police rows.
     other = logged_in(dyad.p.social_a).get(reverse("support:calendar")).content.decode()
     assert "K700-26" not in other and "Man7" not in other
+
+
+def test_the_evaluation_figures_count_offers_acceptances_starts_placements_and_transports(
+    dyad: Dyad,
+) -> None:
+    """Structured figures for the statistics: "we ask six, seven, eight times" is countable."""
+    from igor.support.figures import support_figures
+
+    d, now = dyad, timezone.now()
+    for day, outcome in (
+        (6, {}),
+        (5, {"result": "reached", "offer": "treatment", "answer": "declined"}),
+        (4, {"result": "reached", "offer": "treatment", "answer": "accepted"}),
+    ):
+        _attempt(d, now - day * DAY, **outcome)
+    referral = support.send_referral(
+        actor=d.p.police_a,
+        case=d.police_case,
+        person=d.man,
+        provider=d.treatment,
+        purpose="Behandling",
+        sent_on=timezone.localdate() - 3 * DAY,
+    )
+    support.update_referral(
+        actor=d.p.police_a, referral=referral, status="accepted", on=timezone.localdate() - 2 * DAY
+    )
+    support.update_referral(
+        actor=d.p.police_a, referral=referral, status="started", on=timezone.localdate() - DAY
+    )
+    _placed(d)
+    support.book_transport(
+        actor=d.p.social_a,
+        case=d.social_case,
+        person=d.woman,
+        purpose="court",
+        departs_at=now + HOUR,
+        from_place="A",
+        to_place="B",
+    )
+    figures = support_figures(
+        unit_ids=[d.p.unit_a.pk],
+        start=timezone.localdate() - 30 * DAY,
+        end=timezone.localdate() + 2 * DAY,
+    )
+    men = figures.perpetrators
+    assert (men.persons, men.contacted, men.offered, men.accepted) == (1, 1, 1, 1)
+    assert men.offers_before_acceptance == {1: 1}
+    assert men.referrals_started == 1 and men.went_on_to_support == 1.0
+    assert figures.victims.persons == 1 and figures.victims.went_on_to_support == 0.0
+    assert figures.referrals == {"accepted": 1, "sent": 1, "started": 1}
+    assert (figures.placements, figures.transports) == (1, 1)
+    other = support_figures(
+        unit_ids=[d.p.unit_b.pk], start=timezone.localdate() - 30 * DAY, end=timezone.localdate()
+    )
+    assert other.perpetrators.persons == 0 and other.referrals == {}

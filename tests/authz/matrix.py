@@ -806,6 +806,17 @@ def _api_journal(world: World) -> dict[str, Any]:
     return {"text": "Anteckning via API"}
 
 
+def _api_outreach(world: World) -> dict[str, Any]:
+    return {
+        "person": world.perpetrator.pk,
+        "method": "phone",
+        "done_at": "2025-03-02T18:00:00+01:00",
+        "result": "reached",
+        "offer": "treatment",
+        "answer": "thinking",
+    }
+
+
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
@@ -893,6 +904,33 @@ API_OPERATIONS: dict[str, Operation] = {
             needs=_covers("cases", "journal"),
             disclosed="journal_entry",
         ),
+        Operation(
+            "outreach_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=SUPPORT_NEEDS,
+            disclosed="case",
+        ),
+        Operation(
+            "outreach_create",
+            "POST",
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok="201",
+            payload=_api_outreach,
+        ),
+        Operation(
+            "referrals_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=SUPPORT_NEEDS,
+            disclosed="case",
+        ),
+        Operation("tasks_list", "GET", "view_case_data"),
+        Operation("providers_list", "GET", "view_case_data"),
     )
 }
 
