@@ -16,5 +16,6 @@ urlpatterns = [
     path("delning/", include("igor.sharing.urls")),
     path("stod/", include("igor.support.urls")),
     path("logg/", include("igor.audit.urls")),
+    path("statistik/", include("igor.stats.urls")),
     path("api/v1/", api.urls),
 ]

@@ -31,10 +31,10 @@ CASE_WORK = frozenset(
 ROLE_CAN: dict[str, frozenset[str]] = {
     "police_a": CASE_WORK,
     "social_a": CASE_WORK,
-    "lead_a": CASE_WORK | {"view_audit", "view_statistics", "manage_providers"},
+    "lead_a": CASE_WORK | {"view_audit", "view_statistics", "register_studies", "manage_providers"},
     "police_b": CASE_WORK,
     "social_b": CASE_WORK,
-    "lead_b": CASE_WORK | {"view_audit", "view_statistics", "manage_providers"},
+    "lead_b": CASE_WORK | {"view_audit", "view_statistics", "register_studies", "manage_providers"},
     "researcher": frozenset({"view_statistics"}),
     "admin": frozenset({"manage_users"}),
 }
@@ -113,6 +113,8 @@ STATES: dict[str, State] = {
 PUBLIC = "public"  # @login_not_required
 STAFF = "staff"  # any logged-in, verified staff member
 OBJECT_TARGETS = ("person", "case", "incident", "task")
+# A research study of the wall's unit, registered by its lead, naming the researcher; its extract.
+RESEARCH_TARGETS = ("study", "extract")
 
 Payload = Callable[["World", "PageContext"], dict[str, Any]]
 
@@ -336,6 +338,32 @@ def _provider_payload(world: World, context: PageContext) -> dict[str, Any]:
 
 def _provider_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
     return {"name": world.extra["provider"].name, "kind": "sheltered_housing", "capacity": "6"}
+
+
+def _study_payload(world: World, context: PageContext) -> dict[str, Any]:
+    from igor.accounts.models import User
+
+    return {
+        "name": "Matrisstudie",
+        "ethics_reference": "Dnr 2026-00001-01",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "units": [context.unit_id or ""],
+        "variables": ["status"],
+        "researcher": User.objects.get(role="researcher").pk,
+        "k": 5,
+    }
+
+
+def _extract_payload(world: World, context: PageContext) -> dict[str, Any]:
+    from igor.stats.models import Study
+
+    study = Study.objects.get(name="Matrisstudie i världen")
+    return {
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "units": list(study.units.values_list("pk", flat=True)),
+    }
 
 
 def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
@@ -743,6 +771,40 @@ PAGES: dict[str, Page] = {
             payload=_break_glass_payload,
         ),
         Page("audit:search", READ, "view_audit", ok={"GET": "200"}),
+        # --- statistics (aggregates only; studies by their researcher and their units' leads)
+        Page("stats:dashboard", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:export_csv", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:export_xlsx", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:dictionary", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:studies", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:register", READ, "view_statistics", ok={"GET": "200"}),
+        Page(
+            "stats:register_study",
+            FORM,
+            "register_studies",
+            ok={"GET": "200", "POST": "302"},
+            payload=_study_payload,
+        ),
+        Page(
+            "stats:study",
+            FORM,
+            "view_statistics",
+            target="study",
+            ok={"GET": "200", "POST": "302"},
+            payload=_extract_payload,
+        ),
+        Page("stats:extract", READ, "view_statistics", target="extract", ok={"GET": "200"}),
+        Page(
+            "stats:download_extract", READ, "view_statistics", target="extract", ok={"GET": "200"}
+        ),
+        Page(
+            "stats:retry_extract",
+            ACTION,
+            "view_statistics",
+            target="extract",
+            ok={"POST": "409"},  # the world's extract is finished: nothing to start again
+            payload=_nothing,
+        ),
     )
 }
 
@@ -761,11 +823,20 @@ def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
         return "405"
     if page.target == "provider":  # the unit's registry: its leads, whichever organisation
         return page.ok[method] if wall.unit_id in who.unit_ids else "404"
+    if page.target in RESEARCH_TARGETS:
+        return page.ok[method] if sees_study(wall, who) else "404"
     if page.target not in OBJECT_TARGETS or wall.owns(who):
         return page.ok[method]
     if page.writes or not wall.receives(who) or not page.needs <= STATES[state].covers:
         return "404"
     return page.across.get(method, page.ok[method])
+
+
+def sees_study(wall: Wall, who: Who) -> bool:
+    """Rule A6: the study's own researcher, or a lead of every unit it covers (the wall's)."""
+    if who.name == "researcher":
+        return True
+    return "register_studies" in who.can and wall.unit_id in who.unit_ids
 
 
 def sees(wall: Wall, who: Who, state: str, categories: frozenset[str]) -> bool:
