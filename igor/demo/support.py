@@ -97,7 +97,7 @@ def _outreach(
             result="reached" if reached else "not_reached",
             offer=offer,
             answer=answer,
-            follow_up_on=(now + rng.randint(-3, 10) * DAY).date() if number == attempts else None,
+            follow_up_on=(now + rng.randint(-1, 10) * DAY).date() if number == attempts else None,
         )
     if accepts_at is None:
         actions.plan_outreach(
