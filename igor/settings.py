@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "igor.cases",
     "igor.sharing",
     "igor.risk",
+    "igor.support",
     "igor.stats",
     "igor.api",
     "django_tasks",

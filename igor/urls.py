@@ -15,6 +15,7 @@ urlpatterns = [
     path("arenden/", include("igor.cases.urls")),
     path("delning/", include("igor.sharing.urls")),
     path("risk/", include("igor.risk.urls")),
+    path("stod/", include("igor.support.urls")),
     path("logg/", include("igor.audit.urls")),
     path("statistik/", include("igor.stats.urls")),
     path("api/v1/", api.urls),

@@ -9,6 +9,7 @@ from igor.api import cases, incidents, journal, persons
 from igor.api.auth import TokenAuth
 from igor.api.errors import IgorNinjaAPI, install_handlers
 from igor.risk import api as risk
+from igor.support import api as support
 
 api = IgorNinjaAPI(
     title="IGOR API",
@@ -28,3 +29,4 @@ api.add_router("/cases", cases.router)
 api.add_router("/cases", incidents.router)
 api.add_router("/cases", journal.router)
 api.add_router("/risk", risk.router)
+api.add_router("", support.router)
