@@ -47,8 +47,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _candidates_for_form(request: HttpRequest, details: dict[str, object]) -> Candidates:
-    """Persons the user may see who may be the one being registered; the lookup is a read of
-    personal data and is audited like a search."""
+    """Persons the user may see who may be the one being registered. Showing them is a read of
+    personal data, audited like a search; a lookup that shows nothing writes no event."""
     record_ = make_record(
         given=str(details.get("first_name") or ""),
         surname=str(details.get("last_name") or ""),
@@ -59,14 +59,15 @@ def _candidates_for_form(request: HttpRequest, details: dict[str, object]) -> Ca
         phone=str(details.get("phone") or ""),
     )
     found = find_candidates(staff(request), record_)
-    record(
-        actor=staff(request),
-        verb="match",
-        object_type="person",
-        purpose="find known person before registering",
-        acting_role=role_of(request),
-        data={"results": found.ids, "other_side": found.other_side},
-    )
+    if found.found or found.other_side:  # nothing shown, nothing read: no event
+        record(
+            actor=staff(request),
+            verb="match",
+            object_type="person",
+            purpose="find known person before registering",
+            acting_role=role_of(request),
+            data={"results": found.ids, "other_side": found.other_side},
+        )
     return found
 
 
