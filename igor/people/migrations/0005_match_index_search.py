@@ -26,7 +26,7 @@ def index_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0003_matching")]
+    dependencies = [("people", "0004_matching")]
 
     operations = [
         migrations.RunPython(trigram_index, drop_trigram_index),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('cases', '0001_initial'),
-        ('people', '0002_person_scope_name_with_id'),
+        ('people', '0003_person_data_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
