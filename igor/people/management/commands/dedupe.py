@@ -11,8 +11,9 @@ from igor.people.actions import store_duplicate_pairs
 from igor.people.csvio import write_atomically
 from igor.people.linkage import clusters
 from igor.people.matching import duplicate_pairs
-from igor.people.models import MatchKey
+from igor.people.models import MatchKey, Person
 from igor.people.reasons import summary
+from igor.people.scoring import MatchResult
 
 
 class Command(BaseCommand):
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                     found=found,
                 )
             groups = clusters((first.pk, second.pk) for first, second, _ in found)
-            best = {}
+            best: dict[int, tuple[Person, MatchResult]] = {}
             for first, second, result in found:
                 for person in (first, second):
                     best.setdefault(person.pk, (person, result))
