@@ -23,6 +23,7 @@ from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people
 from igor.people.matching import record_of
 from igor.people.models import DuplicatePair, Person
+from igor.people.scoring import DEFAULT_MODEL
 from igor.sharing import actions as sharing
 from tests.builders import make_case, make_person
 from tests.personas import Personas, logged_in
@@ -182,6 +183,15 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "people.undo_merge": _undo_merge,
     "people.mark_distinct": _distinct,
     "people.note_repeat_perpetrator": _repeat,
+    "people.save_match_model": lambda w: (
+        lambda: people.save_match_model(
+            actor=None,
+            actor_label="igor match_train",
+            model=DEFAULT_MODEL,
+            random_pairs=0,
+            candidate_pairs=0,
+        )
+    ),
     "cases.open_case": lambda w: lambda: make_case(w.p.social_a),
     "cases.update_case": lambda w: (
         lambda: cases.update_case(actor=w.p.police_a, case=w.case, details={"status": "active"})
@@ -233,6 +243,7 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "people.undo_merge": [("undo_merge", "person")],
     "people.mark_distinct": [("update", "duplicate_pair")],
     "people.note_repeat_perpetrator": [("create", "repeat_alert")],
+    "people.save_match_model": [("create", "match_model")],
     "cases.open_case": [("create", "case")],
     "cases.update_case": [("update", "case")],
     "cases.add_party": [("create", "party")],

@@ -17,9 +17,16 @@ from igor.audit.record import record
 from igor.cases.models import Case, Party
 from igor.lib.identity import InvalidIdentityNumber, birth_date, normalise, normalise_name
 from igor.people.matching import index_person
-from igor.people.models import DuplicatePair, DuplicateStatus, Person, PersonMerge, RepeatAlert
+from igor.people.models import (
+    DuplicatePair,
+    DuplicateStatus,
+    MatchModelEstimate,
+    Person,
+    PersonMerge,
+    RepeatAlert,
+)
 from igor.people.repeat import has_new_partner, repeat_history
-from igor.people.scoring import MatchResult
+from igor.people.scoring import MatchResult, Model
 
 PERSON_FIELDS = (
     "first_name",
@@ -341,3 +348,28 @@ def note_repeat_perpetrator(
         data={"earlier_cases": len(earlier), "other_side": other_side, "source": source},
     )
     return alert
+
+
+@transaction.atomic
+def save_match_model(
+    *,
+    actor: User | None,
+    model: Model,
+    random_pairs: int,
+    candidate_pairs: int,
+    actor_label: str = "",
+) -> MatchModelEstimate:
+    """Keep newly estimated m and u; from now on every match is scored with them."""
+    estimate = MatchModelEstimate.objects.create(
+        parameters=model.as_json(), random_pairs=random_pairs, candidate_pairs=candidate_pairs
+    )
+    record(
+        actor=actor,
+        actor_label=actor_label,
+        verb="create",
+        object_type="match_model",
+        object_id=estimate.pk,
+        purpose="estimate match weights",
+        data={"random_pairs": random_pairs, "candidate_pairs": candidate_pairs},
+    )
+    return estimate

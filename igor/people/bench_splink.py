@@ -94,7 +94,9 @@ def realtime(register_path: str, queries_path: str) -> dict[str, float]:
     _load(db_api, "register", register_path)
     _load(db_api, "queries", queries_path)
     register = db_api.register("register")
-    linker = Linker(register, _settings("dedupe_only"))
+    # Trained on the register with the new records beside it, where the matches are (a register
+    # alone holds no duplicates to learn m from); then used one new record at a time.
+    linker = Linker([register, db_api.register("queries")], _settings("link_and_dedupe"))
     _train(linker)
     queries = db_api._con.execute(f"SELECT {COLUMNS} FROM queries").fetchall()  # noqa: SLF001
     tp = fp = fn = 0
@@ -107,7 +109,7 @@ def realtime(register_path: str, queries_path: str) -> dict[str, float]:
         )
         one = db_api.register(table)
         found = linker.inference.predict_between(
-            one, register, threshold_match_probability=0.5, warning_mode="off"
+            one, register, threshold_match_probability=0.5, warning_mode="never"
         )
         best = db_api._con.execute(  # noqa: SLF001
             f"SELECT id_r FROM {found.physical_name} ORDER BY match_weight DESC LIMIT 1"

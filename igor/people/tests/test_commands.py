@@ -125,3 +125,22 @@ def test_dedupe_stores_pairs_and_writes_clusters(personas: Personas, tmp_path: P
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 2 and rows[0]["cluster"] == rows[1]["cluster"]
+
+
+@pytest.mark.django_db
+def test_match_train_estimates_and_keeps_a_model_that_scoring_then_uses(
+    personas: Personas,
+) -> None:
+    from igor.people.matching import current_model
+    from igor.people.models import MatchModelEstimate
+
+    officer = personas.police_a
+    for number in range(12):
+        make_person(officer, first_name=f"Namn{number}", last_name="Lind")
+        make_person(officer, first_name=f"Namn{number}", last_name="Lindh")
+    call_command("match_train", sample=100, verbosity=0)
+    estimate = MatchModelEstimate.objects.get()
+    assert estimate.candidate_pairs > 0 and estimate.random_pairs > 0
+    model = current_model()
+    for name in model.m:
+        assert model.weight(name, 0) > 0, name
