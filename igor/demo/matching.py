@@ -11,8 +11,9 @@ from django.db import transaction
 from igor.accounts.models import User
 from igor.cases.actions import add_party, open_case
 from igor.cases.models import Party, PartyRole
-from igor.people.actions import register_person, store_duplicate_pairs
-from igor.people.matching import duplicate_pairs, rebuild_index
+from igor.lib.identity import normalise_name
+from igor.people.actions import store_duplicate_pairs
+from igor.people.matching import duplicate_pairs, index_person, rebuild_index
 from igor.people.models import MatchKey, Person
 
 OFFICER = "polis.sodermalm"
@@ -50,24 +51,23 @@ def _own(officer: User) -> list[Person]:
 
 
 def _look_alikes(officer: User, rng: random.Random) -> None:
-    """The same people registered a second time with the slips real registers have."""
-    for person in rng.sample(_own(officer), LOOK_ALIKES):
-        first = person.first_name
-        typo = first[:-2] + first[-1] + first[-2] if len(first) > 3 else first
-        register_person(
-            actor=officer,
-            unit=person.unit,
-            details={
-                "first_name": typo,
-                "last_name": person.last_name,
-                "identity_kind": "none",
-                "identity_number": "",
-                "birth_date": person.birth_date,
-                "street_address": person.street_address,
-                "postal_code": person.postal_code,
-                "city": person.city,
-            },
-        )
+    """A few persons turned into second records of others, with the slips real registers have
+    (the demo keeps its number of persons)."""
+    own = _own(officer)
+    if len(own) < 4 * LOOK_ALIKES:
+        return
+    picked = rng.sample(own, 2 * LOOK_ALIKES)
+    for original, copy in zip(picked[::2], picked[1::2], strict=True):
+        first = original.first_name
+        copy.first_name = first[:-2] + first[-1] + first[-2] if len(first) > 3 else first
+        copy.last_name = original.last_name
+        copy.search_name = normalise_name(f"{copy.last_name} {copy.first_name}")
+        copy.identity_kind, copy.identity_number = "none", ""
+        copy.birth_date = original.birth_date
+        copy.street_address = original.street_address
+        copy.postal_code = original.postal_code
+        copy.save()
+        index_person(copy)
 
 
 def _repeat_perpetrator(officer: User) -> None:
@@ -85,16 +85,15 @@ def _repeat_perpetrator(officer: User) -> None:
     )
     if earlier is None:
         return
-    partner = register_person(
-        actor=officer,
-        unit=unit,
-        details={
-            "first_name": "Nora",
-            "last_name": "Nyström",
-            "identity_kind": "none",
-            "identity_number": "",
-        },
+    before = Party.objects.filter(case_id=earlier.case_id).values("person_id")
+    partner = (
+        Person.objects.filter(organisation=officer.organisation, unit=unit, protection="")
+        .exclude(pk__in=before)
+        .order_by("pk")
+        .first()
     )
+    if partner is None:
+        return
     case = open_case(
         actor=officer,
         unit=unit,
