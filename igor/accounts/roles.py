@@ -28,8 +28,10 @@ class Cap(StrEnum):
     RECORD_SHARING = "record_sharing"  # record consent or a statutory basis
     VIEW_AUDIT = "view_audit"
     VIEW_STATISTICS = "view_statistics"
+    REGISTER_STUDIES = "register_studies"  # register research studies for the own units
     MANAGE_USERS = "manage_users"
     USE_API = "use_api"
+    MANAGE_PROVIDERS = "manage_providers"  # keep the unit's registry of support providers
 
 
 _CASE_WORK = frozenset(
@@ -46,7 +48,8 @@ _CASE_WORK = frozenset(
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.POLICE_OFFICER: _CASE_WORK,
     Role.SOCIAL_WORKER: _CASE_WORK,
-    Role.UNIT_LEAD: _CASE_WORK | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS},
+    Role.UNIT_LEAD: _CASE_WORK
+    | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.REGISTER_STUDIES, Cap.MANAGE_PROVIDERS},
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),
 }
