@@ -20,8 +20,27 @@ _ADDRESS = re.compile(
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2}|\d{8}|\d{6}[-+]\d{4}|\d{8}-\d{4}|(?:18|19|20)\d{2})\b")
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéüA-ZÅÄÖ'-]+$")
 _STOP = {
-    "Han", "Hon", "Den", "Det", "De", "Mannen", "Kvinnan", "Grannen", "The", "He", "She",
-    "Hennes", "Hans", "Deras", "Sambo", "Man", "Kvinna", "Mamma", "Pappa", "Barnen", "Jag",
+    "Han",
+    "Hon",
+    "Den",
+    "Det",
+    "De",
+    "Mannen",
+    "Kvinnan",
+    "Grannen",
+    "The",
+    "He",
+    "She",
+    "Hennes",
+    "Hans",
+    "Deras",
+    "Sambo",
+    "Man",
+    "Kvinna",
+    "Mamma",
+    "Pappa",
+    "Barnen",
+    "Jag",
 }
 _STREET_WORD = re.compile(r"(gatan|vägen|gränd|torget|backe|plan|stigen|allén)$", re.IGNORECASE)
 _MAX_RECORDS = 5
@@ -61,9 +80,7 @@ def records_from_text(people: str, place: str = "") -> list[MatchRecord]:
     for part in _SPLIT.split(text):
         part_address = _address(part)
         for name in _names(part_address and part.replace(part_address, " ") or part):
-            record = make_record(
-                full_name=name, street=address, birth=birth, identity=identity
-            )
+            record = make_record(full_name=name, street=address, birth=birth, identity=identity)
             if not record.name.is_empty and record not in records:
                 records.append(record)
     if not records and address:
