@@ -15,5 +15,7 @@ urlpatterns = [
     path("arenden/", include("igor.cases.urls")),
     path("delning/", include("igor.sharing.urls")),
     path("logg/", include("igor.audit.urls")),
+    path("tips/", include("igor.tips.urls")),
+    path("t/", include("igor.tips.public_urls")),
     path("api/v1/", api.urls),
 ]

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", _("Police officer")
     SOCIAL_WORKER = "social_worker", _("Social worker")
     UNIT_LEAD = "unit_lead", _("Unit lead")
+    # Reads raw tips and tipster contact details, writes the sanitised summary (igor.tips).
+    TRIAGE_OFFICER = "triage_officer", _("Tip triage officer")
     RESEARCHER = "researcher", _("Researcher")
     ADMINISTRATOR = "administrator", _("Administrator")
 
@@ -30,6 +32,9 @@ class Cap(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     MANAGE_USERS = "manage_users"
     USE_API = "use_api"
+    VIEW_TIPS = "view_tips"  # the unit's tip queue and sanitised summaries, never the raw tip
+    TRIAGE_TIPS = "triage_tips"  # raw tips, tipster contact details, triage and the dialogue
+    MANAGE_TIP_LINE = "manage_tip_line"  # public texts, help directory, posters of the unit
 
 
 _CASE_WORK = frozenset(
@@ -44,9 +49,11 @@ _CASE_WORK = frozenset(
 )
 
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
-    Role.POLICE_OFFICER: _CASE_WORK,
-    Role.SOCIAL_WORKER: _CASE_WORK,
-    Role.UNIT_LEAD: _CASE_WORK | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS},
+    Role.POLICE_OFFICER: _CASE_WORK | {Cap.VIEW_TIPS},
+    Role.SOCIAL_WORKER: _CASE_WORK | {Cap.VIEW_TIPS},
+    Role.UNIT_LEAD: _CASE_WORK
+    | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.VIEW_TIPS, Cap.MANAGE_TIP_LINE},
+    Role.TRIAGE_OFFICER: _CASE_WORK | {Cap.VIEW_TIPS, Cap.TRIAGE_TIPS},
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),
 }

@@ -1,0 +1,86 @@
+"""Receipt codes: how a tipster comes back to the dialogue without an account.
+
+A code is 28 random decimal digits (about 93 bits), written in groups of four so it can pass for a
+phone or account number if someone else finds it. Only its Argon2id hash is stored. The hash is
+deterministic (a fixed, installation-wide salt derived from the secret key), so the tip can be
+found by hashing what the tipster types and looking the result up; a wrong code costs the same
+hash and the same indexed lookup as a right one.
+
+The cost parameters are modest on purpose: a 93-bit random code cannot be guessed whatever the
+hash costs, and submissions must stay fast. Guessing at the door is what the attempt limits stop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from argon2.low_level import Type, hash_secret_raw
+from django.conf import settings
+
+DIGITS = 28
+GROUP = 4
+# Argon2id: 8 MiB, 2 passes, 1 lane. See the module note on why this is enough here.
+TIME_COST = 2
+MEMORY_KIB = 8 * 1024
+PARALLELISM = 1
+
+
+def new_code() -> str:
+    """A fresh code, as shown: seven groups of four digits."""
+    digits = "".join(secrets.choice("0123456789") for _ in range(DIGITS))
+    return group(digits)
+
+
+def group(digits: str) -> str:
+    return " ".join(digits[i : i + GROUP] for i in range(0, len(digits), GROUP))
+
+
+def normalise(typed: str) -> str | None:
+    """The digits of what a tipster typed (spaces, dashes and dots allowed), or None."""
+    digits = "".join(ch for ch in typed if not ch.isspace() and ch not in "-.")
+    digits = digits.translate(NATIVE_DIGITS)
+    if len(digits) != DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return digits
+
+
+# Arabic-Indic and Persian digits are read as the same numbers.
+NATIVE_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _salt() -> bytes:
+    return hmac.new(str(settings.SECRET_KEY).encode(), b"igor tip receipt salt", "sha256").digest()[
+        :16
+    ]
+
+
+def hash_code(digits: str) -> str:
+    """The stored form of a code (its digits only): Argon2id, hex."""
+    raw = hash_secret_raw(
+        secret=digits.encode(),
+        salt=_salt(),
+        time_cost=TIME_COST,
+        memory_cost=MEMORY_KIB,
+        parallelism=PARALLELISM,
+        hash_len=32,
+        type=Type.ID,
+    )
+    return raw.hex()
+
+
+def hash_for_lookup(typed: str) -> str:
+    """Hash whatever was typed, valid or not, so every attempt costs the same."""
+    digits = normalise(typed)
+    if digits is None:
+        # Still hash something of the same size: a malformed code is not answered faster.
+        digits = hashlib.sha256(typed.encode()).hexdigest()[:DIGITS]
+        return "x" + hash_code(digits)[1:]  # can never match a stored hash
+    return hash_code(digits)
+
+
+def contains_code(text: str, digits: str) -> bool:
+    """Whether a message quotes the receipt code (then it must not be stored)."""
+    compact = "".join(ch for ch in text.translate(NATIVE_DIGITS) if ch.isdigit())
+    return digits in compact
