@@ -5,6 +5,7 @@ Every variable is listed in the README. DEBUG defaults to off; `make run` turns 
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,13 +24,21 @@ TESTING = env_bool("IGOR_TESTING", False)
 
 _DEV_ONLY = "dev-only-not-secret-" + "x" * 40
 SECRET_KEY = env_secret("SECRET_KEY", _DEV_ONLY if DEBUG or TESTING else None)
-# Keys kept outside the database: the audit chain's HMAC key and the data-encryption key.
+# Keys kept outside the database: the audit chain's HMAC key and the master keys that wrap each
+# record's data key (igor.lib.crypto; README "Encryption at rest").
 AUDIT_HMAC_KEY = env_secret("IGOR_AUDIT_KEY", _DEV_ONLY if DEBUG or TESTING else None)
-DATA_ENCRYPTION_KEYS = env_secret(
-    "IGOR_DATA_KEYS",
-    # key-id:base64(32 bytes); the first is used for new values, the rest still decrypt.
+MASTER_KEYS = env_secret(
+    "IGOR_MASTER_KEYS",
+    # key-id:base64(32 bytes),…; the first wraps new data keys, the rest still unwrap old ones.
     "dev:ZGV2LW9ubHktZGF0YS1rZXktbm90LXNlY3JldCEhISE=" if DEBUG or TESTING else None,
 )
+
+if "IGOR_DATA_KEYS" in os.environ or "IGOR_DATA_KEYS_FILE" in os.environ:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "IGOR_DATA_KEYS is now IGOR_MASTER_KEYS (same format): rename it, then run `igor migrate`."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -49,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "igor.accounts",
     "igor.audit",
+    "igor.keys",  # management command only: master keys and their rotation
     "igor.people",
     "igor.cases",
     "igor.sharing",
