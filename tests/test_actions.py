@@ -24,6 +24,7 @@ from igor.people import actions as people
 from igor.people.models import Person
 from igor.sharing import actions as sharing
 from igor.tips import actions as tips
+from igor.tips.receipts import code_digest
 from igor.tips.tests.make import send_tip
 from tests.builders import make_case, make_person
 from tests.personas import Personas, logged_in
@@ -192,14 +193,14 @@ def _closed_tip(w: World) -> object:
 
 def _tipster_reply(w: World) -> Callable[[], object]:
     sent = _tip(w)
-    digits = sent.code.replace(" ", "")  # type: ignore[attr-defined]
-    return lambda: tips.tipster_reply(tip=sent.tip, body="Två barn bor där.", code_digits=digits)  # type: ignore[attr-defined]
+    digest = code_digest(sent.code.replace(" ", ""))  # type: ignore[attr-defined]
+    return lambda: tips.tipster_reply(tip=sent.tip, body="Två barn bor där.", code_digest=digest)  # type: ignore[attr-defined]
 
 
 def _tipster_delete(w: World) -> Callable[[], object]:
     sent = _tip(w)
     tip = sent.tip  # type: ignore[attr-defined]
-    message = tips.tipster_reply(tip=tip, body="Fel svar.", code_digits="0" * 28)
+    message = tips.tipster_reply(tip=tip, body="Fel svar.", code_digest="")
     return lambda: tips.tipster_delete_reply(tip=tip, message_id=message.pk)
 
 

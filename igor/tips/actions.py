@@ -201,7 +201,7 @@ def _dialogue_open(tip: Tip) -> bool:
 
 
 @transaction.atomic
-def tipster_reply(*, tip: Tip, body: str, code_digits: str) -> Message:
+def tipster_reply(*, tip: Tip, body: str, code_digest: str) -> Message:
     """The tipster answers in the dialogue."""
     text = body.strip()
     if not _dialogue_open(tip):
@@ -212,7 +212,7 @@ def tipster_reply(*, tip: Tip, body: str, code_digits: str) -> Message:
         raise ValidationError(
             {"body": [_("Keep it to %(n)s characters or fewer.") % {"n": rules.MAX_MESSAGE}]}
         )
-    if receipts.contains_code(text, code_digits):
+    if receipts.contains_code(text, code_digest):
         raise ValidationError(
             {
                 "body": [

@@ -362,11 +362,11 @@ def _dialogue_tip(request: HttpRequest, line: TipLine) -> tuple[Tip, str] | None
     held = session.dialogue(request)
     if held is None:
         return None
-    tip_id, digits = held
+    tip_id, digest = held
     found = Tip.objects.filter(
         pk=tip_id, unit=line.unit, dialogue_expires_at__gt=timezone.now()
     ).first()
-    return (found, digits) if found else None
+    return (found, digest) if found else None
 
 
 @public_page(["GET", "POST"])
@@ -374,11 +374,11 @@ def dialogue(request: HttpRequest, line: TipLine, lang: str) -> HttpResponse:
     held = _dialogue_tip(request, line)
     if held is None:
         return redirect("tipline:code", unit=line.slug, lang=lang)
-    found, digits = held
+    found, digest = held
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.tipster_reply(tip=found, body=form.cleaned_data["body"], code_digits=digits)
+            actions.tipster_reply(tip=found, body=form.cleaned_data["body"], code_digest=digest)
         except ValidationError as error:
             add_action_errors(form, error)
         else:

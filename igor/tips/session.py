@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from igor.accounts.models import Unit
-from igor.lib.crypto import decrypt, encrypt
+from igor.tips import receipts
 from igor.tips.models import Draft, ReceiptHandover, Tip
 
 FORM_TOKEN = "tips_form_token"  # noqa: S105 - a session key name, not a secret
@@ -180,18 +180,19 @@ def confirm_saved(request: HttpRequest, tip: Tip) -> None:
 
 
 def open_dialogue(request: HttpRequest, tip: Tip, digits: str) -> None:
-    """After a correct code: this session may read the tip's dialogue. The code itself is kept
-    sealed (to refuse answers quoting it), never in clear."""
+    """After a correct code: this session may read the tip's dialogue. Only a keyed digest of the
+    code is kept (to refuse answers that quote it), never the code."""
     request.session.cycle_key()
-    request.session[DIALOGUE] = {"tip": tip.pk, "code": encrypt(digits, "tips.dialogue.code")}
+    request.session[DIALOGUE] = {"tip": tip.pk, "code": receipts.code_digest(digits)}
     start(request)
 
 
 def dialogue(request: HttpRequest) -> tuple[int, str] | None:
+    """The open tip's id and the keyed digest of its code, or None."""
     held = request.session.get(DIALOGUE)
     if not isinstance(held, dict) or "tip" not in held:
         return None
-    return int(held["tip"]), decrypt(str(held["code"]), "tips.dialogue.code")
+    return int(held["tip"]), str(held["code"])
 
 
 def close_dialogue(request: HttpRequest) -> None:
