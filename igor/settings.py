@@ -248,7 +248,8 @@ NINJA_PAGINATION_PER_PAGE = 25
 # The public tip line (igor.tips). Limits are counted in memory only, never stored.
 TIPS_RETENTION_DAYS = env_int("IGOR_TIPS_RETENTION_DAYS", 90)  # tips that led to nothing
 TIPS_DIALOGUE_DAYS = env_int("IGOR_TIPS_DIALOGUE_DAYS", 90)  # how long a receipt code works
-TIPS_DRAFT_MINUTES = env_int("IGOR_TIPS_DRAFT_MINUTES", 30)  # a half-filled form's lifetime
+# A half-filled form's lifetime; the anonymous session ends after IGOR_SESSION_IDLE_SECONDS anyway.
+TIPS_DRAFT_MINUTES = env_int("IGOR_TIPS_DRAFT_MINUTES", 30)
 TIPS_SENDS_PER_CLIENT_HOUR = env_int("IGOR_TIPS_SENDS_PER_CLIENT_HOUR", 10)
 TIPS_SENDS_GLOBAL_HOUR = env_int("IGOR_TIPS_SENDS_GLOBAL_HOUR", 1000)
 TIPS_CODE_TRIES_PER_CLIENT_HOUR = env_int("IGOR_TIPS_CODE_TRIES_PER_CLIENT_HOUR", 10)

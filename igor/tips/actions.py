@@ -127,7 +127,7 @@ def submit(
     """
     if kind not in Kind.values:
         raise ValidationError({"kind": [_("Unknown kind of message.")]})
-    if not _has_content(details, kind):
+    if kind == Kind.TIP and not _has_content(details, kind):
         raise ValidationError({"what_happened": [_("Tell us what it is about.")]})
     key_hash = hashlib.sha256(submission_key.encode()).hexdigest()
     earlier = Tip.objects.filter(submission_key=key_hash).first()

@@ -72,9 +72,9 @@ def public_page(
                 return unsupported_language(request, line, lang)
             translation.activate(lang)
             request.LANGUAGE_CODE = lang
+            session.purge_expired()
             if request.method == "POST" and not session.check_form_token(request):
                 return expired(request, line, lang)
-            session.purge_expired()
             return view(request, line, lang, **kwargs)
 
         return wrapper
