@@ -40,6 +40,12 @@ if "IGOR_DATA_KEYS" in os.environ or "IGOR_DATA_KEYS_FILE" in os.environ:
         "IGOR_DATA_KEYS is now IGOR_MASTER_KEYS (same format): rename it, then run `igor migrate`."
     )
 
+# Where `igor audit anchor` appends the published chain heads (copy it to another system); tests
+# name their own file.
+AUDIT_ANCHOR_FILE = env_str(
+    "IGOR_AUDIT_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "audit-anchors.jsonl")
+)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

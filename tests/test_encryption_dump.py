@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from igor.keys.rotation import encrypted_models
@@ -88,7 +88,14 @@ def _build(model: type[models.Model], depth: int = 0) -> models.Model:
         else:
             values[field.name] = _simple_value(field)
     row = model(**values)
-    row.save()
+    try:
+        with transaction.atomic():
+            row.save()
+    except DatabaseError as exc:
+        pytest.fail(
+            f"{model._meta.label}: a minimal sample row breaks a constraint ({exc}). Let the demo "
+            "data (igor demo) create rows of it, and this test will write into those."
+        )
     return row
 
 

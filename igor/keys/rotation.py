@@ -40,6 +40,7 @@ class TableKeys:
 
     label: str
     table: str
+    columns: list[str]
     by_master_key: Counter[str] = field(default_factory=Counter)
     without_key: int = 0
 
@@ -50,7 +51,8 @@ class TableKeys:
 def key_status() -> list[TableKeys]:
     result = []
     for model in encrypted_models():
-        entry = TableKeys(model._meta.label, model._meta.db_table)
+        columns = [f.column for f in encrypted_fields(model)]
+        entry = TableKeys(model._meta.label, model._meta.db_table, columns)
         stored_keys = model._base_manager.values_list(DATA_KEY_FIELD, flat=True)
         for stored in stored_keys.iterator(chunk_size=5000):
             if stored:

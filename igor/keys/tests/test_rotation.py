@@ -138,6 +138,7 @@ def test_it_reports_status_and_generates_usable_keys(under_old_key: list[Person]
     with _keys(OLD):
         out = _keys_cmd("status")
     assert "primary master key: old" in out and "people_person: old: 5" in out
+    assert "people_person (phone, email, street_address, postal_code, city)" in out
     line = _keys_cmd("generate", "--id", "2027-01").strip()
     assert crypto.parse_master_keys(line).primary == "2027-01"
     with pytest.raises(CommandError, match="lowercase"):

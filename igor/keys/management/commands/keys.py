@@ -58,6 +58,8 @@ class Command(BaseCommand):
             counts = ", ".join(
                 f"{key_id}: {count}" for key_id, count in sorted(table.by_master_key.items())
             )
+            # The crypto inventory: every encrypted column, found from the installed models.
+            self.stdout.write(f"{table.table} ({', '.join(table.columns)})")
             self.stdout.write(
                 f"{table.table}: {counts or 'no rows'}"
                 + (f", rows without a data key: {table.without_key}" if table.without_key else "")
