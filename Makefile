@@ -50,10 +50,15 @@ pytest: $(VENV)/.installed-dev messages
 
 test: lint typecheck migrations-check pytest
 
-bench: bench-pages bench-crypto
+bench: bench-pages bench-crypto bench-tips
 
 bench-pages: $(VENV)/.installed-dev
 	IGOR_TESTING=1 $(BIN)/igor bench_pages
+
+# Tip submissions per second ÷ a one-row Django view, one server, load from another process.
+bench-tips: $(VENV)/.installed-dev
+	rm -rf var-bench-tips && mkdir -p var-bench-tips
+	IGOR_TESTING=1 IGOR_VAR_DIR=var-bench-tips $(BIN)/igor bench_tips
 
 # Encryption at rest: primitives, and person saves/loads against the same without encryption,
 # on a throwaway SQLite database.

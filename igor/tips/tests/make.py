@@ -14,7 +14,7 @@ from igor.tips import actions
 from igor.tips.models import Tip, TipLine
 from tests.personas import Personas
 
-FULL_TIP = {
+FULL_TIP: dict[str, Any] = {
     "danger_now": False,
     "what_happened": "Skrik och dunsar från lägenheten bredvid, flera kvällar i rad.",
     "when_text": "Fredag kväll",

@@ -57,7 +57,7 @@ def every_log() -> Iterator[_Everything]:
 
 def _database_text() -> str:
     """Every row of every table, as text: what a copy of the database would show."""
-    parts = []
+    parts: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from introspection
@@ -66,8 +66,8 @@ def _database_text() -> str:
 
 
 def _cache_text() -> str:
-    parts = []
-    for store in locmem._caches.values():
+    parts: list[str] = []
+    for store in getattr(locmem, "_caches").values():  # noqa: B009 - a private store, read on purpose
         for key, value in store.items():
             parts.append(repr(key))
             parts.append(repr(value if isinstance(value, bytes) else pickle.dumps(value)))

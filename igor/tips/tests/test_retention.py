@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import time_machine
 from django.core.management import call_command
@@ -35,7 +36,7 @@ def _closed(world: TipWorld, outcome: str = "no_action") -> Tip:
 def test_the_rule_keeps_open_tips_and_tips_that_led_somewhere() -> None:
     now = timezone.now()
     old = now - 200 * DAY
-    due = {
+    due: dict[str, Any] = {
         "status": "closed",
         "outcome": "no_action",
         "received_at": old,

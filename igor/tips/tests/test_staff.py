@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 import zxingcpp
@@ -150,7 +151,7 @@ def test_staff_are_told_only_that_a_tip_came_in(world: TipWorld, settings) -> No
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["tove@example.com"]
-    text = message.subject + message.body
+    text = f"{message.subject} {message.body}"
     assert "Hemlig" not in text and "grannen" not in text
 
 
@@ -163,7 +164,7 @@ def test_the_poster_is_a_tagged_pdf_whose_qr_codes_open_the_tip_page(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]
     assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
     assert catalog["/Lang"] == "sv"
     decoded = set()
