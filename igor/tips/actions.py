@@ -154,7 +154,11 @@ def submit(
         code = receipts.new_code()
         tip.receipt_hash = receipts.hash_code(code.replace(" ", ""))
         tip.dialogue_expires_at = rules.dialogue_expiry(received, settings.TIPS_DIALOGUE_DAYS)
-    tip.full_clean(exclude=["unit", "assigned_to", "case"])
+    # Fields only: uniqueness and the check constraints are the database's to enforce; checking them here
+    # costs a query each, on the one request the public waits for.
+    tip.full_clean(
+        exclude=["unit", "assigned_to", "case"], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             tip.save()

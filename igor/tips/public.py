@@ -72,7 +72,7 @@ def public_page(
                 return unsupported_language(request, line, lang)
             translation.activate(lang)
             request.LANGUAGE_CODE = lang
-            session.purge_expired()
+            session.purge_now_and_then()
             if request.method == "POST" and not session.check_form_token(request):
                 return expired(request, line, lang)
             return view(request, line, lang, **kwargs)

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -203,20 +204,21 @@ def _send(request: HttpRequest, line: TipLine, lang: str, data: dict[str, Any]) 
     details["danger_now"] = data.get("danger_now") == "yes"
     contact = {name: data.get(name, "") for name in CONTACT_OF_TIP}
     try:
-        actions.submit(
-            unit=line.unit,
-            kind=Kind.TIP,
-            language=lang,
-            details=details,
-            contact=contact,
-            submission_key=session.submission_key(request),
-        )
+        with transaction.atomic():  # the tip and the end of its draft: one commit
+            actions.submit(
+                unit=line.unit,
+                kind=Kind.TIP,
+                language=lang,
+                details=details,
+                contact=contact,
+                submission_key=session.submission_key(request),
+            )
+            session.discard_draft(request)
     except actions.AlreadySent:
-        pass  # a double click or a replay: the first send stands; show its receipt if it is ours
+        session.discard_draft(request)  # a double click or a replay: the first send stands
     except ValidationError:
         session.save_draft(request, line.unit, Kind.TIP, None, 2, data)
         return _show_step(request, line, lang, 2, data, form=STEP_FORMS[2](data))
-    session.discard_draft(request)
     return redirect("tipline:receipt", unit=line.slug, lang=lang)
 
 

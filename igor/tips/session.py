@@ -12,6 +12,7 @@ import datetime
 import hmac
 import json
 import secrets
+import time
 from typing import Any
 
 from django.conf import settings
@@ -76,8 +77,22 @@ def _max_age() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.TIPS_DRAFT_MINUTES)
 
 
+_PURGE_EVERY_SECONDS = 60
+_last_purge = [0.0]
+
+
+def purge_now_and_then() -> None:
+    """Purge at most once a minute per process: a delete on every request would make every
+    public page a write (and on SQLite, a wait for the write lock)."""
+    now = time.monotonic()
+    if now - _last_purge[0] >= _PURGE_EVERY_SECONDS:
+        _last_purge[0] = now
+        purge_expired()
+
+
 def purge_expired(now: datetime.datetime | None = None) -> int:
-    """Drop drafts and receipt handovers nobody came back to (cheap: one indexed delete each)."""
+    """Drop drafts and receipt handovers nobody came back to (cheap: one indexed delete each).
+    Expired ones are also refused when read, so a late purge never shows an old draft."""
     cutoff = (now or timezone.now()) - _max_age()
     drafts, _kinds = Draft.objects.filter(updated_at__lt=cutoff).delete()
     handovers, _kinds = ReceiptHandover.objects.filter(created_at__lt=cutoff).delete()
