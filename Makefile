@@ -67,6 +67,14 @@ bench-crypto: $(VENV)/.installed-dev
 	IGOR_TESTING=1 IGOR_VAR_DIR="$$dir" $(BIN)/igor migrate --verbosity 0 && \
 	IGOR_TESTING=1 IGOR_VAR_DIR="$$dir" $(BIN)/igor bench_crypto
 
+# The dashboard over BENCH_CASES cases ÷ one plain SQL aggregate over the same rows, on SQLite and
+# on PostgreSQL (BENCH_POSTGRES_URL); each database is filled once and reused.
+BENCH_CASES ?= 1000000
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench-stats: $(VENV)/.installed-dev
+	IGOR_TESTING=1 $(BIN)/igor bench_stats --cases $(BENCH_CASES)
+	DATABASE_URL=$(BENCH_POSTGRES_URL) IGOR_TESTING=1 $(BIN)/igor bench_stats --cases $(BENCH_CASES)
+
 # A million demo persons in var/big/ (minutes); serve it with `IGOR_VAR_DIR=var/big make run`.
 demo-big: export DEBUG = 1
 demo-big: export IGOR_DEMO = 1

@@ -68,8 +68,11 @@ INSTALLED_APPS = [
     "igor.people",
     "igor.cases",
     "igor.sharing",
+    "igor.stats",
     "igor.api",
     "igor.tips",
+    "django_tasks",
+    "django_tasks_db",
     "igor.demo",  # management commands only: demo data and the page benchmark
 ]
 
@@ -291,3 +294,23 @@ if DEMO_MODE and not DEBUG:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("IGOR_DEMO=1 is refused when DEBUG is off.")
+
+# Statistics: counts from 1 to this minus one are shown as "fewer than N" everywhere (small-cell
+# suppression). 5 is the default; a court has held a group of 6 large enough, so 6 is also used.
+IGOR_STATS_MIN_CELL = env_int("IGOR_STATS_MIN_CELL", 5)
+if IGOR_STATS_MIN_CELL < 2:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("IGOR_STATS_MIN_CELL must be at least 2.")
+
+# Background work (research extracts) on the database queue; `igor db_worker` runs it. Tests run
+# tasks at once, in the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING and not env_bool("IGOR_TASKS_DATABASE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}

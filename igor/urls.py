@@ -17,5 +17,6 @@ urlpatterns = [
     path("logg/", include("igor.audit.urls")),
     path("tips/", include("igor.tips.urls")),
     path("t/", include("igor.tips.public_urls")),
+    path("statistik/", include("igor.stats.urls")),
     path("api/v1/", api.urls),
 ]

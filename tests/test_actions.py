@@ -23,6 +23,8 @@ from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people
 from igor.people.models import Person
 from igor.sharing import actions as sharing
+from igor.stats import actions as stats
+from igor.stats.models import Extract, Study
 from igor.tips import actions as tips
 from igor.tips.receipts import code_digest
 from igor.tips.tests.make import send_tip
@@ -273,6 +275,54 @@ def _close(w: World, tip: object) -> object:
     )
 
 
+def _study(w: World) -> Study:
+    return stats.register_study(
+        actor=w.p.lead_a,
+        name="Studie",
+        ethics_reference="Dnr 2026-00002-01",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        units=[w.p.unit_a],
+        variables=["status"],
+        researcher=w.p.researcher,
+        k=5,
+    )
+
+
+def _failed_extract(w: World) -> Callable[[], object]:
+    study = _study(w)
+    extract = Extract.objects.create(
+        study=study,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        requested_by=w.p.researcher,
+        status="failed",
+    )
+    return lambda: stats.retry_extract(actor=w.p.researcher, extract=extract)
+
+
+def _request_extract(w: World) -> Callable[[], object]:
+    study = _study(w)
+    return lambda: stats.request_extract(
+        actor=w.p.researcher,
+        study=study,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        units=[w.p.unit_a],
+    )
+
+
+def _download(w: World) -> Callable[[], object]:
+    study = _study(w)
+    extract = Extract.objects.create(
+        study=study,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        requested_by=w.p.researcher,
+    )
+    return lambda: stats.record_extract_download(actor=w.p.researcher, extract=extract)
+
+
 SETUP.update(
     {
         "tips.submit": lambda w: lambda: _tip(w),
@@ -316,6 +366,15 @@ SETUP.update(
         "tips.save_texts": _texts,
         "tips.save_help_entry": lambda w: lambda: _help_entry(w),
         "tips.delete_help_entry": _delete_help_entry,
+        "stats.register_study": lambda w: lambda: _study(w),
+        "stats.request_extract": _request_extract,
+        "stats.retry_extract": _failed_extract,
+        "stats.record_extract_download": _download,
+        "stats.record_figures_export": lambda w: (
+            lambda: stats.record_figures_export(
+                actor=w.p.lead_a, area="national", fmt="csv", periods=["2025", "2024"]
+            )
+        ),
     }
 )
 
@@ -358,6 +417,11 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "tips.save_texts": [("update", "tip_line_text")],
     "tips.save_help_entry": [("create", "help_entry")],
     "tips.delete_help_entry": [("delete", "help_entry")],
+    "stats.register_study": [("create", "study")],
+    "stats.request_extract": [("create", "extract")],
+    "stats.retry_extract": [("update", "extract")],
+    "stats.record_extract_download": [("export", "extract")],
+    "stats.record_figures_export": [("export", "figures")],
 }
 
 

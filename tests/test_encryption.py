@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import FieldError
@@ -263,3 +264,16 @@ def test_it_generates_master_keys_in_the_configured_format() -> None:
     assert parsed.primary == "2026-11"
     assert len(parsed.keys["2026-11"]) == 32
     assert "o" * 8 not in repr(parsed)  # keys never appear in a repr
+
+
+def test_no_code_uses_a_legacy_cipher_or_mode() -> None:
+    """ASVS V11.3.2: AEAD only. Fernet is AES-128-CBC; CBC and ECB are not for our data."""
+    root = Path(__file__).resolve().parent.parent / "igor"
+    banned = ("Fernet", "MODE_CBC", "MODE_ECB", "modes.CBC", "modes.ECB", "modes.CTR")
+    offenders = [
+        f"{path.relative_to(root)}: {name}"
+        for path in root.rglob("*.py")
+        for name in banned
+        if name in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

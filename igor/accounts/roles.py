@@ -30,6 +30,7 @@ class Cap(StrEnum):
     RECORD_SHARING = "record_sharing"  # record consent or a statutory basis
     VIEW_AUDIT = "view_audit"
     VIEW_STATISTICS = "view_statistics"
+    REGISTER_STUDIES = "register_studies"  # register research studies for the own units
     MANAGE_USERS = "manage_users"
     USE_API = "use_api"
     VIEW_TIPS = "view_tips"  # the unit's tip queue and sanitised summaries, never the raw tip
@@ -52,7 +53,13 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.POLICE_OFFICER: _CASE_WORK | {Cap.VIEW_TIPS},
     Role.SOCIAL_WORKER: _CASE_WORK | {Cap.VIEW_TIPS},
     Role.UNIT_LEAD: _CASE_WORK
-    | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.VIEW_TIPS, Cap.MANAGE_TIP_LINE},
+    | {
+        Cap.VIEW_AUDIT,
+        Cap.VIEW_STATISTICS,
+        Cap.REGISTER_STUDIES,
+        Cap.VIEW_TIPS,
+        Cap.MANAGE_TIP_LINE,
+    },
     Role.TRIAGE_OFFICER: _CASE_WORK | {Cap.VIEW_TIPS, Cap.TRIAGE_TIPS},
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),

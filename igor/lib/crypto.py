@@ -317,7 +317,8 @@ class EncryptedTextField(models.TextField):
 
     Empty text is stored empty (nothing to hide). Encrypted columns cannot be searched, ordered
     or written with ``QuerySet.update()``/``bulk_update()``; only ``=""``, ``in`` and ``isnull``
-    lookups work. Keep searchable facts in other columns.
+    lookups work. Keep searchable facts in other columns. An instance copied with ``pk = None``
+    keeps its data key and so cannot be inserted (the key is unique): build a new instance.
     """
 
     descriptor_class = EncryptedAttribute

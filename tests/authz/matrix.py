@@ -30,7 +30,7 @@ CASE_WORK = frozenset(
 )
 # The unit's tip queue with sanitised summaries; the raw tip only for triage (igor.tips).
 TIP_READERS = CASE_WORK | {"view_tips"}
-LEAD = TIP_READERS | {"view_audit", "view_statistics", "manage_tip_line"}
+LEAD = TIP_READERS | {"view_audit", "view_statistics", "register_studies", "manage_tip_line"}
 TRIAGE = TIP_READERS | {"triage_tips"}
 ROLE_CAN: dict[str, frozenset[str]] = {
     "police_a": TIP_READERS,
@@ -123,6 +123,8 @@ OBJECT_TARGETS = ("person", "case", "incident")
 # with the capability reach them; anyone else gets 404.
 UNIT_TARGETS = ("tip", "tip_person", "help_entry")
 SOCIAL_CASE_TITLE = "Socialtjänstens ärende"
+# A research study of the wall's unit, registered by its lead, naming the researcher; its extract.
+RESEARCH_TARGETS = ("study", "extract")
 
 Payload = Callable[["World", "PageContext"], dict[str, Any]]
 
@@ -277,6 +279,32 @@ def _texts_payload(world: World, context: PageContext) -> dict[str, Any]:
 
 def _help_entry_payload(world: World, context: PageContext) -> dict[str, Any]:
     return {"name": "Kvinnojouren", "helps_with": "Stöd till kvinnor", "position": 1}
+
+
+def _study_payload(world: World, context: PageContext) -> dict[str, Any]:
+    from igor.accounts.models import User
+
+    return {
+        "name": "Matrisstudie",
+        "ethics_reference": "Dnr 2026-00001-01",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "units": [context.unit_id or ""],
+        "variables": ["status"],
+        "researcher": User.objects.get(role="researcher").pk,
+        "k": 5,
+    }
+
+
+def _extract_payload(world: World, context: PageContext) -> dict[str, Any]:
+    from igor.stats.models import Study
+
+    study = Study.objects.get(name="Matrisstudie i världen")
+    return {
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "units": list(study.units.values_list("pk", flat=True)),
+    }
 
 
 def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
@@ -650,6 +678,40 @@ PAGES: dict[str, Page] = {
         ),
         # Without a language chosen: back to the settings page with a message.
         Page("tips:poster", READ, "manage_tip_line", ok={"GET": "302"}),
+        # --- statistics (aggregates only; studies by their researcher and their units' leads)
+        Page("stats:dashboard", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:export_csv", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:export_xlsx", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:dictionary", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:studies", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:register", READ, "view_statistics", ok={"GET": "200"}),
+        Page(
+            "stats:register_study",
+            FORM,
+            "register_studies",
+            ok={"GET": "200", "POST": "302"},
+            payload=_study_payload,
+        ),
+        Page(
+            "stats:study",
+            FORM,
+            "view_statistics",
+            target="study",
+            ok={"GET": "200", "POST": "302"},
+            payload=_extract_payload,
+        ),
+        Page("stats:extract", READ, "view_statistics", target="extract", ok={"GET": "200"}),
+        Page(
+            "stats:download_extract", READ, "view_statistics", target="extract", ok={"GET": "200"}
+        ),
+        Page(
+            "stats:retry_extract",
+            ACTION,
+            "view_statistics",
+            target="extract",
+            ok={"POST": "409"},  # the world's extract is finished: nothing to start again
+            payload=_nothing,
+        ),
     )
 }
 
@@ -668,11 +730,20 @@ def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
         return "405"
     if page.target in UNIT_TARGETS:
         return page.ok[method] if wall.unit_id in who.unit_ids else "404"
+    if page.target in RESEARCH_TARGETS:
+        return page.ok[method] if sees_study(wall, who) else "404"
     if page.target not in OBJECT_TARGETS or wall.owns(who):
         return page.ok[method]
     if page.writes or not wall.receives(who) or not page.needs <= STATES[state].covers:
         return "404"
     return page.across.get(method, page.ok[method])
+
+
+def sees_study(wall: Wall, who: Who) -> bool:
+    """Rule A6: the study's own researcher, or a lead of every unit it covers (the wall's)."""
+    if who.name == "researcher":
+        return True
+    return "register_studies" in who.can and wall.unit_id in who.unit_ids
 
 
 def sees(wall: Wall, who: Who, state: str, categories: frozenset[str]) -> bool:

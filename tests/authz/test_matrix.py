@@ -8,6 +8,8 @@ every cell whose outcome differs from the matrix; it fails listing all of them.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -37,7 +39,14 @@ from tests.authz.matrix import (
 from tests.authz.world import CANARY_PHONE, CANARY_STREET, World
 from tests.personas import Personas, logged_in
 
-SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1, "person_pk": 1, "unit": "sodermalm", "lang": "sv"}
+SAMPLE_KWARGS = {
+    "pk": 1,
+    "incident_pk": 1,
+    "extract_pk": 1,
+    "person_pk": 1,
+    "unit": "sodermalm",
+    "lang": "sv",
+}
 
 module_db = fixtures.module_db
 module_personas = fixtures.module_personas
@@ -89,6 +98,10 @@ def _kwargs(page: Page, world: World, run: Run) -> dict[str, Any]:
             return {"pk": world.case.pk, "incident_pk": world.incident.pk}
         case "staff_user":
             return {"pk": run.spare_user.pk}
+        case "study":
+            return {"pk": run.study.pk}
+        case "extract":
+            return {"pk": run.study.pk, "extract_pk": run.extract.pk}
     return {}
 
 
@@ -217,12 +230,22 @@ def _expected_markers(
     return {}
 
 
+def _body(response: HttpResponse) -> str:
+    """The text of a response; of a ZIP (an extract, an XLSX) the text of every file in it, so a
+    marker cannot slip out inside a download."""
+    content = response.content
+    if not content.startswith(b"PK"):
+        return content.decode()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "\n".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
+
+
 def _check_markers(
     run: Run, cell: str, page: Page, who: Who, world: World, method: str, response: HttpResponse
 ) -> None:
     if response.status_code != 200:
         return
-    body = response.content.decode()
+    body = _body(response)
     wanted = _expected_markers(run, page, who, world, method)
     for (shown, marker), present in wanted.items():
         text = shown.markers[marker]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from igor.accounts.structure import ensure_structure
 from igor.demo.generator import generate
+from igor.demo.stats import add_demo_study
 from igor.demo.tips import load_demo_tips
 from igor.demo.users import ensure_demo_users
 from igor.people.models import Person
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
         load_demo_tips(seed)
+        if not options["no_users"]:
+            add_demo_study(anchor)  # a study needs the demo lead and researcher
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
