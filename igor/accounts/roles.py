@@ -36,6 +36,7 @@ class Cap(StrEnum):
     VIEW_TIPS = "view_tips"  # the unit's tip queue and sanitised summaries, never the raw tip
     TRIAGE_TIPS = "triage_tips"  # raw tips, tipster contact details, triage and the dialogue
     MANAGE_TIP_LINE = "manage_tip_line"  # public texts, help directory, posters of the unit
+    MANAGE_PROVIDERS = "manage_providers"  # keep the unit's registry of support providers
 
 
 _CASE_WORK = frozenset(
@@ -57,6 +58,7 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
         Cap.VIEW_AUDIT,
         Cap.VIEW_STATISTICS,
         Cap.REGISTER_STUDIES,
+        Cap.MANAGE_PROVIDERS,
         Cap.VIEW_TIPS,
         Cap.MANAGE_TIP_LINE,
     },
