@@ -22,7 +22,9 @@ from igor.audit.record import verify
 from igor.cases import actions as cases
 from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people
-from igor.people.models import Person
+from igor.people.matching import record_of
+from igor.people.models import DuplicatePair, Person
+from igor.people.scoring import DEFAULT_MODEL
 from igor.sharing import actions as sharing
 from igor.stats import actions as stats
 from igor.stats.models import Extract, Study
@@ -97,6 +99,58 @@ def _statutory(w: World) -> Callable[[], object]:
 def _add_party(w: World) -> Callable[[], object]:
     child = make_person(w.p.police_a, first_name="Kim")
     return lambda: cases.add_party(actor=w.p.police_a, case=w.case, person=child, role="child")
+
+
+def _found_pair(w: World) -> list[tuple[Person, Person, object]]:
+    from igor.people.scoring import match
+
+    twin = make_person(w.p.police_a, first_name="Vera")
+    result = match(record_of(w.person), record_of(twin))
+    return [(w.person, twin, result)]
+
+
+def _stored_pair(w: World) -> DuplicatePair:
+    people.store_duplicate_pairs(
+        actor=None,
+        organisation_id=w.p.police_org_a.pk,
+        unit_id=w.p.unit_a.pk,
+        found=_found_pair(w),  # type: ignore[arg-type]
+        actor_label="igor dedupe",
+    )
+    return DuplicatePair.objects.get()
+
+
+def _store_pairs(w: World) -> Callable[[], object]:
+    found = _found_pair(w)
+    return lambda: people.store_duplicate_pairs(
+        actor=None,
+        organisation_id=w.p.police_org_a.pk,
+        unit_id=w.p.unit_a.pk,
+        found=found,  # type: ignore[arg-type]
+        actor_label="igor dedupe",
+    )
+
+
+def _merge(w: World) -> Callable[[], object]:
+    pair = _stored_pair(w)
+    return lambda: people.merge_persons(actor=w.p.police_a, pair=pair, survivor=w.person)
+
+
+def _distinct(w: World) -> Callable[[], object]:
+    pair = _stored_pair(w)
+    return lambda: people.mark_distinct(actor=w.p.police_a, pair=pair)
+
+
+def _undo_merge(w: World) -> Callable[[], object]:
+    pair = _stored_pair(w)
+    merge = people.merge_persons(actor=w.p.police_a, pair=pair, survivor=w.person)
+    return lambda: people.undo_merge(actor=w.p.police_a, merge=merge)
+
+
+def _repeat(w: World) -> Callable[[], object]:
+    later = make_case(w.p.police_a, "Ny partner")
+    Party.objects.create(case=later, person=w.other, role="perpetrator")
+    return lambda: people.note_repeat_perpetrator(actor=w.p.police_a, case=later, person=w.other)
 
 
 def _withdraw(w: World) -> Callable[[], object]:
@@ -209,6 +263,20 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "people.reveal_protected_details": lambda w: (
         lambda: people.reveal_protected_details(
             actor=w.p.police_a, person=w.person, reason="hot om våld i kväll"
+        )
+    ),
+    "people.store_duplicate_pairs": _store_pairs,
+    "people.merge_persons": _merge,
+    "people.undo_merge": _undo_merge,
+    "people.mark_distinct": _distinct,
+    "people.note_repeat_perpetrator": _repeat,
+    "people.save_match_model": lambda w: (
+        lambda: people.save_match_model(
+            actor=None,
+            actor_label="igor match_train",
+            model=DEFAULT_MODEL,
+            random_pairs=0,
+            candidate_pairs=0,
         )
     ),
     "cases.open_case": lambda w: lambda: make_case(w.p.social_a),
@@ -584,6 +652,12 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "people.register_person": [("create", "person")],
     "people.update_person": [("update", "person")],
     "people.reveal_protected_details": [("reveal", "person")],
+    "people.store_duplicate_pairs": [("create", "duplicate_pair")],
+    "people.merge_persons": [("merge", "person")],
+    "people.undo_merge": [("undo_merge", "person")],
+    "people.mark_distinct": [("update", "duplicate_pair")],
+    "people.note_repeat_perpetrator": [("create", "repeat_alert")],
+    "people.save_match_model": [("create", "match_model")],
     "cases.open_case": [("create", "case")],
     "cases.update_case": [("update", "case")],
     "cases.add_party": [("create", "party")],

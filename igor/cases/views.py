@@ -25,6 +25,7 @@ from igor.cases.forms import (
 from igor.cases.models import JournalEntry, Party
 from igor.lib.web import add_action_errors, is_htmx, page_number, role_of, staff
 from igor.people.access import persons_for_case
+from igor.people.review import alerts_for_case
 from igor.sharing import policy
 
 
@@ -73,9 +74,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy.audit_read(
         access, object_type="case", purpose="view case", acting_role=role_of(request), case_id=pk
     )
-    return TemplateResponse(
-        request, "cases/detail.html", {"view": case_view(access), "case": access.obj}
-    )
+    context = {
+        "view": case_view(access),
+        "case": access.obj,
+        "repeat_alerts": alerts_for_case(access),
+    }
+    return TemplateResponse(request, "cases/detail.html", context)
 
 
 @requires(Cap.EDIT_CASE_DATA)

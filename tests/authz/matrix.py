@@ -171,6 +171,7 @@ def _person_payload(world: World, context: PageContext) -> dict[str, Any]:
         "first_name": "Nyregistrerad",
         "last_name": "Matrisperson",
         "identity_kind": "none",
+        "confirmed": "1",  # past the known-person check (tested in igor/people/tests)
     }
 
 
@@ -569,6 +570,12 @@ PAGES: dict[str, Page] = {
             across={"POST": "403"},  # seen under a basis, but protected details never (A5)
             payload=_reveal_payload,
         ),
+        Page("people:duplicates", READ, "edit_case_data", ok={"GET": "200"}),
+        # Without a pair or merge named: the review page again with a message.
+        Page("people:merge", ACTION, "edit_case_data", ok={"POST": "422"}, payload=_nothing),
+        Page("people:distinct", ACTION, "edit_case_data", ok={"POST": "422"}, payload=_nothing),
+        Page("people:undo_merge", ACTION, "edit_case_data", ok={"POST": "422"}, payload=_nothing),
+        Page("people:alerts", READ, "view_case_data", ok={"GET": "200"}),
         # --- cases
         Page("cases:list", READ, "view_case_data", ok={"GET": "200"}),
         Page(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from igor.accounts.structure import ensure_structure
+from igor.demo import matching
 from igor.demo.generator import generate
 from igor.demo.stats import add_demo_study
 from igor.demo.tips import load_demo_tips
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
         load_demo_tips(seed)
+        matching.load(seed, self.stdout.write)
         from igor.demo.support import add_support_demo
 
         add_support_demo(now=anchor, seed=seed)
