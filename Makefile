@@ -8,7 +8,7 @@ DEMO_PERSONS ?= 2000
 # pytest-xdist workers; browser tests run in their own pass.
 WORKERS ?= 2
 
-.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto bench-matching demo-big messages clean
+.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto bench-matching bench-tips demo-big messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,10 +50,15 @@ pytest: $(VENV)/.installed-dev messages
 
 test: lint typecheck migrations-check pytest
 
-bench: bench-pages bench-crypto bench-matching
+bench: bench-pages bench-crypto bench-matching bench-tips
 
 bench-pages: $(VENV)/.installed-dev
 	IGOR_TESTING=1 $(BIN)/igor bench_pages
+
+# Tip submissions per second ÷ a one-row Django view, one server, load from another process.
+bench-tips: $(VENV)/.installed-dev
+	rm -rf var-bench-tips && mkdir -p var-bench-tips
+	IGOR_TESTING=1 IGOR_VAR_DIR=var-bench-tips $(BIN)/igor bench_tips
 
 # The matching benchmark's peer, splink, lives in an environment of its own: never a dependency.
 BENCH_VENV := .venv-bench

@@ -30,6 +30,9 @@ from igor.sharing import actions as sharing
 from igor.stats import actions as stats
 from igor.stats.models import Extract, Study
 from igor.support import actions as support
+from igor.tips import actions as tips
+from igor.tips.receipts import code_digest
+from igor.tips.tests.make import send_tip
 from tests.builders import make_case, make_person
 from tests.personas import Personas, logged_in
 
@@ -42,6 +45,8 @@ class World:
     case: Case
     victim: Party
     perpetrator: Party
+    social_person: Person  # social services' rows, which the tip triage officer works with
+    social_case: Case
 
 
 @pytest.fixture
@@ -52,7 +57,17 @@ def world(personas: Personas) -> World:
     case = make_case(officer)
     victim = cases.add_party(actor=officer, case=case, person=person, role="victim")
     perpetrator = cases.add_party(actor=officer, case=case, person=other, role="perpetrator")
-    return World(personas, person, other, case, victim, perpetrator)
+    social = personas.social_a
+    return World(
+        personas,
+        person,
+        other,
+        case,
+        victim,
+        perpetrator,
+        make_person(social, first_name="Siv"),
+        make_case(social),
+    )
 
 
 def _consent(w: World) -> object:
@@ -569,6 +584,104 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
 }
 
 
+def _tip(w: World, **summary: object) -> object:
+    sent = send_tip(w.p.unit_a)
+    if summary:
+        tips.write_summary(
+            actor=w.p.triage_a, tip=sent.tip, summary="Oro för en familj.", protect_tipster=False
+        )
+    return sent
+
+
+def _closed_tip(w: World) -> object:
+    tip = _tip(w, summary=True).tip  # type: ignore[attr-defined]
+    return tips.close_with_outcome(
+        actor=w.p.triage_a, tip=tip, outcome="no_action", reason="Inget att gå vidare med."
+    )
+
+
+def _tipster_reply(w: World) -> Callable[[], object]:
+    sent = _tip(w)
+    digest = code_digest(sent.code.replace(" ", ""))  # type: ignore[attr-defined]
+    return lambda: tips.tipster_reply(tip=sent.tip, body="Två barn bor där.", code_digest=digest)  # type: ignore[attr-defined]
+
+
+def _tipster_delete(w: World) -> Callable[[], object]:
+    sent = _tip(w)
+    tip = sent.tip  # type: ignore[attr-defined]
+    message = tips.tipster_reply(tip=tip, body="Fel svar.", code_digest="")
+    return lambda: tips.tipster_delete_reply(tip=tip, message_id=message.pk)
+
+
+def _tipster_reads(w: World) -> Callable[[], object]:
+    tip = _tip(w).tip  # type: ignore[attr-defined]
+    tips.reply_to_tipster(actor=w.p.triage_a, tip=tip, body="Hur gammal är han?")
+    return lambda: tips.mark_read_by_tipster(tip=tip)
+
+
+def _retention(w: World) -> Callable[[], object]:
+    _closed_tip(w)
+    later = timezone.now() + datetime.timedelta(days=400)
+    return lambda: tips.delete_for_retention(now=later)
+
+
+def _unlink(w: World) -> Callable[[], object]:
+    tip = _tip(w).tip  # type: ignore[attr-defined]
+    tips.link_person(actor=w.p.triage_a, tip=tip, person=w.social_person)
+    return lambda: tips.unlink_person(actor=w.p.triage_a, tip=tip, person_id=w.social_person.pk)
+
+
+def _reopen(w: World) -> Callable[[], object]:
+    tip = _closed_tip(w)
+    return lambda: tips.reopen(actor=w.p.triage_a, tip=tip)  # type: ignore[arg-type]
+
+
+def _help_entry(w: World) -> object:
+    return tips.save_help_entry(
+        actor=w.p.lead_a,
+        unit=w.p.unit_a,
+        entry=None,
+        details={"name": "Kvinnojouren", "helps_with": "Stöd", "position": 1},
+    )
+
+
+def _tip_line(w: World) -> object:
+    return tips.save_tip_line(actor=w.p.lead_a, unit=w.p.unit_a, slug="sodermalm", open=True)
+
+
+def _texts(w: World) -> Callable[[], object]:
+    _tip_line(w)
+    return lambda: tips.save_texts(
+        actor=w.p.lead_a, unit=w.p.unit_a, language="sv", texts={"intro": "Hej"}
+    )
+
+
+def _delete_help_entry(w: World) -> Callable[[], object]:
+    entry = _help_entry(w)
+    return lambda: tips.delete_help_entry(actor=w.p.lead_a, entry=entry)  # type: ignore[arg-type]
+
+
+def _on_tip(
+    act: Callable[[World, object], object], *, summary: bool = False
+) -> Callable[[World], Callable[[], object]]:
+    """Setup: a tip sent (and summarised) first; the call is the action alone."""
+
+    def setup(w: World) -> Callable[[], object]:
+        tip = _tip(w, **({"summary": True} if summary else {})).tip  # type: ignore[attr-defined]
+        return lambda: act(w, tip)
+
+    return setup
+
+
+def _close(w: World, tip: object) -> object:
+    return tips.close_with_outcome(
+        actor=w.p.triage_a,
+        tip=tip,
+        outcome="no_action",
+        reason="Inget att gå vidare med.",  # type: ignore[arg-type]
+    )
+
+
 def _study(w: World) -> Study:
     return stats.register_study(
         actor=w.p.lead_a,
@@ -619,6 +732,47 @@ def _download(w: World) -> Callable[[], object]:
 
 SETUP.update(
     {
+        "tips.submit": lambda w: lambda: _tip(w),
+        "tips.tipster_reply": _tipster_reply,
+        "tips.tipster_delete_reply": _tipster_delete,
+        "tips.mark_read_by_tipster": _tipster_reads,
+        "tips.update_triage": _on_tip(
+            lambda w, tip: tips.update_triage(
+                actor=w.p.triage_a,
+                tip=tip,
+                urgency="acute",
+                assigned_to=w.p.police_a,  # type: ignore[arg-type]
+            )
+        ),
+        "tips.write_summary": _on_tip(
+            lambda w, tip: tips.write_summary(
+                actor=w.p.triage_a,
+                tip=tip,
+                summary="Oro.",
+                protect_tipster=True,  # type: ignore[arg-type]
+            )
+        ),
+        "tips.link_person": _on_tip(
+            lambda w, tip: tips.link_person(actor=w.p.triage_a, tip=tip, person=w.social_person)  # type: ignore[arg-type]
+        ),
+        "tips.unlink_person": _unlink,
+        "tips.link_case": _on_tip(
+            lambda w, tip: tips.link_case(actor=w.p.triage_a, tip=tip, case=w.social_case)  # type: ignore[arg-type]
+        ),
+        "tips.open_case_from_tip": _on_tip(
+            lambda w, tip: tips.open_case_from_tip(actor=w.p.triage_a, tip=tip, title="Från tips"),  # type: ignore[arg-type]
+            summary=True,
+        ),
+        "tips.close_with_outcome": _on_tip(_close, summary=True),
+        "tips.reopen": _reopen,
+        "tips.reply_to_tipster": _on_tip(
+            lambda w, tip: tips.reply_to_tipster(actor=w.p.triage_a, tip=tip, body="Fråga")  # type: ignore[arg-type]
+        ),
+        "tips.delete_for_retention": _retention,
+        "tips.save_tip_line": lambda w: lambda: _tip_line(w),
+        "tips.save_texts": _texts,
+        "tips.save_help_entry": lambda w: lambda: _help_entry(w),
+        "tips.delete_help_entry": _delete_help_entry,
         "stats.register_study": lambda w: lambda: _study(w),
         "stats.request_extract": _request_extract,
         "stats.retry_extract": _failed_extract,
@@ -671,6 +825,24 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "sharing.record_statutory_basis": [("create", "sharing_basis")],
     "sharing.withdraw_basis": [("withdraw", "sharing_basis")],
     "sharing.break_the_glass": [("break_glass", "person")],
+    "tips.submit": [("create", "tip")],
+    "tips.tipster_reply": [("create", "tip")],
+    "tips.tipster_delete_reply": [("delete", "tip")],
+    "tips.mark_read_by_tipster": [("read", "tip")],
+    "tips.update_triage": [("update", "tip")],
+    "tips.write_summary": [("update", "tip")],
+    "tips.link_person": [("link", "tip")],
+    "tips.unlink_person": [("unlink", "tip")],
+    "tips.link_case": [("link", "tip")],
+    "tips.open_case_from_tip": [("create", "case"), ("link", "tip")],
+    "tips.close_with_outcome": [("close", "tip")],
+    "tips.reopen": [("reopen", "tip")],
+    "tips.reply_to_tipster": [("create", "tip")],
+    "tips.delete_for_retention": [("delete", "tip")],
+    "tips.save_tip_line": [("update", "tip_line")],
+    "tips.save_texts": [("update", "tip_line_text")],
+    "tips.save_help_entry": [("create", "help_entry")],
+    "tips.delete_help_entry": [("delete", "help_entry")],
     "support.add_provider": [("create", "provider")],
     "support.update_provider": [("update", "provider")],
     "support.plan_outreach": [("create", "outreach_contact")],

@@ -31,6 +31,9 @@ from tests.personas import Personas
 CANARY_STREET = "Kanariegränd"
 CANARY_PHONE = "0700-93"
 DAY = datetime.timedelta(days=1)
+TIP_RAW_MARKER = "Råtipsmarkör"
+TIP_CONTACT_MARKER = "Kontaktmarkör"
+TIP_SUMMARY_MARKER = "Sammanfattningsmarkör"
 OROSANMALAN_CONDITIONS = {"child": True, "concern": True, "individual": True}
 
 
@@ -69,6 +72,10 @@ class World:
             "plan_text": f"Planmarkör{self.tag}",
             "safe_code": f"Kodmarkör{self.tag}",
             "minutes_text": f"Protokollmarkör{self.tag}",
+            # The tip of the matrix run (tests.authz.harness.TipRows), the same for every world.
+            "tip_raw": TIP_RAW_MARKER,
+            "tip_contact": TIP_CONTACT_MARKER,
+            "tip_summary": TIP_SUMMARY_MARKER,
         }
 
 

@@ -14,6 +14,7 @@ from igor.demo import matching
 from igor.demo.generator import generate
 from igor.demo.risk import generate_risk
 from igor.demo.stats import add_demo_study
+from igor.demo.tips import load_demo_tips
 from igor.demo.users import ensure_demo_users
 from igor.people.models import Person
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
         risk = generate_risk(seed=seed, now=anchor)
+        load_demo_tips(seed)
         matching.load(seed, self.stdout.write)
         from igor.demo.support import add_support_demo
 
