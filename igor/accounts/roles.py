@@ -26,6 +26,7 @@ class Cap(StrEnum):
     REVEAL_PROTECTED = "reveal_protected"  # see a protected person's address/phone, with a reason
     BREAK_GLASS = "break_glass"
     RECORD_SHARING = "record_sharing"  # record consent or a statutory basis
+    APPROVE_DISCLOSURE = "approve_disclosure"  # decide a statutory disclosure someone else asked
     VIEW_AUDIT = "view_audit"
     VIEW_STATISTICS = "view_statistics"
     MANAGE_USERS = "manage_users"
@@ -46,7 +47,7 @@ _CASE_WORK = frozenset(
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.POLICE_OFFICER: _CASE_WORK,
     Role.SOCIAL_WORKER: _CASE_WORK,
-    Role.UNIT_LEAD: _CASE_WORK | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS},
+    Role.UNIT_LEAD: _CASE_WORK | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.APPROVE_DISCLOSURE},
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),
 }

@@ -26,15 +26,23 @@ if TYPE_CHECKING:
 
 # What each persona's role lets them do at all, stated here apart from igor/accounts/roles.py.
 CASE_WORK = frozenset(
-    {"view_case_data", "edit_case_data", "reveal_protected", "break_glass", "use_api"}
+    {
+        "view_case_data",
+        "edit_case_data",
+        "reveal_protected",
+        "break_glass",
+        "record_sharing",
+        "use_api",
+    }
 )
+LEAD_ONLY = frozenset({"view_audit", "view_statistics", "approve_disclosure"})
 ROLE_CAN: dict[str, frozenset[str]] = {
     "police_a": CASE_WORK,
     "social_a": CASE_WORK,
-    "lead_a": CASE_WORK | {"view_audit", "view_statistics"},
+    "lead_a": CASE_WORK | LEAD_ONLY,
     "police_b": CASE_WORK,
     "social_b": CASE_WORK,
-    "lead_b": CASE_WORK | {"view_audit", "view_statistics"},
+    "lead_b": CASE_WORK | LEAD_ONLY,
     "researcher": frozenset({"view_statistics"}),
     "admin": frozenset({"manage_users"}),
 }
@@ -92,8 +100,16 @@ STATES: dict[str, State] = {
     "consent": State(_covers(*ALL_CATEGORIES), "active consent covering everything"),
     "consent_person_only": State(_covers("person"), "consent for personal details only"),
     "consent_case_only": State(_covers("person", "cases"), "consent without incidents/journal"),
-    "consent_incidents_only": State(
-        _covers("incidents"), "consent for incidents but not the case they belong to"
+    # A consent for incidents or the journal covers their case as well: one without is refused
+    # (tests/test_policy_rules.py), so the nearest state is the case with its incidents only.
+    "consent_incidents": State(
+        _covers("person", "cases", "incidents"), "consent for the case and its incidents only"
+    ),
+    "consent_narrowed": State(
+        _covers("person"), "consent for everything, narrowed to personal details"
+    ),
+    "consent_purpose_changed": State(
+        _covers(*ALL_CATEGORIES), "consent re-confirmed for a new purpose (the old one ended)"
     ),
     "consent_other_case": State(
         _covers("person"), "consent limited to another case of the same person"
@@ -105,6 +121,13 @@ STATES: dict[str, State] = {
     "statutory": State(
         _covers(*ALL_CATEGORIES), "orosanmälan police → social services about a child party"
     ),
+    "statutory_pending": State(
+        _covers(), "OSL 10 kap. 2 § disclosure awaiting the unit lead's approval"
+    ),
+    "statutory_approved": State(
+        _covers(*ALL_CATEGORIES), "OSL 10 kap. 2 § disclosure approved by another person"
+    ),
+    "statutory_refused": State(_covers(), "OSL 10 kap. 2 § disclosure refused by the lead"),
 }
 
 

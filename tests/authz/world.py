@@ -137,7 +137,8 @@ def _consent(personas: Personas, subject: Person, **kwargs: Any) -> SharingBasis
         "subject": subject,
         "recipient": personas.social_org_a,
         "purpose": "samordnat stöd",
-        "consent_form": "written",
+        "consent_form": "oral",
+        "witness": "Vera Vittne",
         "scope": _scope(ALL_CATEGORIES),
         "valid_until": None,
     }
@@ -150,8 +151,41 @@ def _put_in_state(personas: Personas, world: World) -> SharingBasis | None:
     match state:
         case "none":
             return None
-        case "consent" | "consent_person_only" | "consent_case_only" | "consent_incidents_only":
+        case "consent" | "consent_person_only" | "consent_case_only" | "consent_incidents":
             return _consent(personas, subject, scope=_scope(STATES[state].covers))
+        case "consent_narrowed":
+            return sharing_actions.narrow_basis(
+                actor=personas.police_a, basis=_consent(personas, subject), categories={"person"}
+            )
+        case "consent_purpose_changed":
+            return sharing_actions.reconfirm_consent(
+                actor=personas.police_a,
+                basis=_consent(personas, subject),
+                purpose="samordnat stöd och skydd",
+                consent_form="oral",
+                witness="Vera Vittne",
+                valid_until=None,
+            )
+        case "statutory_pending" | "statutory_approved" | "statutory_refused":
+            basis = sharing_actions.record_statutory_basis(
+                actor=personas.police_a,
+                subject=subject,
+                recipient=personas.social_org_a,
+                ground="osl_10_2",
+                conditions={"necessary": True},
+                details={"justification": "Behövs för att kunna skydda den utsatta"},
+                purpose="skydd",
+                scope=_scope(frozenset(ALL_CATEGORIES)),
+                valid_until=None,
+            )
+            if state == "statutory_pending":
+                return basis
+            return sharing_actions.decide_basis(
+                actor=personas.lead_a,
+                basis=basis,
+                approve=state == "statutory_approved",
+                note="" if state == "statutory_approved" else "Inte nödvändigt",
+            )
         case "consent_other_case":
             other = case_actions.open_case(
                 actor=personas.police_a, unit=personas.unit_a, details={"title": "Annat ärende"}
@@ -177,6 +211,7 @@ def _put_in_state(personas: Personas, world: World) -> SharingBasis | None:
                 recipient=personas.social_org_a,
                 ground="orosanmalan",
                 conditions=OROSANMALAN_CONDITIONS,
+                details={"justification": "Barnet hörde våldet"},
                 purpose="orosanmälan om barn",
                 scope=_scope(ALL_CATEGORIES),
                 valid_until=None,

@@ -60,8 +60,9 @@ def consent(
         subject=subject,
         recipient=recipient,
         purpose="Samverkan i IGOR",
-        consent_form="written",
-        scope=scope or {"covers_person": True},
+        consent_form="oral",
+        witness="Vera Vittne",
+        scope=scope or {"covers_person": True, "covers_contact": True},
         valid_until=None,
         case=in_case,
     )
