@@ -25,6 +25,7 @@ from igor.cases.forms import (
 from igor.cases.models import JournalEntry, Party
 from igor.lib.web import add_action_errors, is_htmx, page_number, role_of, staff
 from igor.people.access import persons_for_case
+from igor.sharing import access as sharing_reading
 from igor.sharing import policy
 
 
@@ -73,9 +74,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy.audit_read(
         access, object_type="case", purpose="view case", acting_role=role_of(request), case_id=pk
     )
-    return TemplateResponse(
-        request, "cases/detail.html", {"view": case_view(access), "case": access.obj}
-    )
+    context = {
+        "view": case_view(access),
+        "case": access.obj,
+        "sharing": sharing_reading.case_sharing(access),
+        "concern_prompt": sharing_reading.concern_prompt(access),
+    }
+    return TemplateResponse(request, "cases/detail.html", context)
 
 
 @requires(Cap.EDIT_CASE_DATA)

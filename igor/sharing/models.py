@@ -238,6 +238,17 @@ class SharingBasis(models.Model):
             and (self.valid_until is None or self.valid_until > moment)
         )
 
+    def ground_label(self) -> str:
+        from igor.sharing.grounds import ground
+
+        rule = ground(self.ground) if self.ground else None
+        return rule.label if rule else self.ground
+
+    def details_dict(self) -> dict[str, str]:
+        import json
+
+        return dict(json.loads(self.details)) if self.details else {}
+
     def covers(self, key: str) -> bool:
         return bool(getattr(self, f"covers_{key}", False))
 

@@ -135,7 +135,9 @@ STATES: dict[str, State] = {
 
 PUBLIC = "public"  # @login_not_required
 STAFF = "staff"  # any logged-in, verified staff member
-OBJECT_TARGETS = ("person", "case", "incident")
+OBJECT_TARGETS = ("person", "case", "incident", "report")
+# No sharing state discloses a draft report of concern: only its authors see it.
+NEVER = frozenset({"a draft report of concern"})
 
 Payload = Callable[["World", "PageContext"], dict[str, Any]]
 
@@ -244,6 +246,28 @@ def _language_payload(world: World, context: PageContext) -> dict[str, Any]:
 
 def _acting_role_payload(world: World, context: PageContext) -> dict[str, Any]:
     return {"acting_role": "support", "next": "/"}
+
+
+def _no_basis_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # Names no basis of the person: the page again with the error (the world stays as it is).
+    return {"basis": "999999999", "step": "withdraw"}
+
+
+def _incomplete_consent_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"categories": ["person"], "given_by": "subject", "consent_form": "oral"}
+
+
+def _decision_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"basis": "999999999", "decision": "approve"}
+
+
+def _incomplete_concern_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"concern": "Oro för barnet"}
+
+
+def _concern_step_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # The recipient's step on a draft: refused with a message, nothing changes.
+    return {"step": "respond", "response": "Återkoppling"}
 
 
 def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
@@ -462,6 +486,85 @@ PAGES: dict[str, Page] = {
             payload=_break_glass_payload,
         ),
         Page("audit:search", READ, "view_audit", ok={"GET": "200"}),
+        # --- consent, statutory disclosures, register, reports of concern: the controller only
+        Page(
+            "sharing:person",
+            FORM,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},
+            payload=_no_basis_payload,
+        ),
+        Page(
+            "sharing:record_consent",
+            FORM,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},  # no purpose: the form with the error
+            payload=_incomplete_consent_payload,
+        ),
+        Page(
+            "sharing:record_statutory",
+            FORM,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},  # no ground chosen: the list of grounds
+            payload=_nothing,
+        ),
+        Page(
+            "sharing:consent_pdf",
+            READ,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200"},
+        ),
+        Page(
+            "sharing:signed_form",
+            READ,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "404"},  # names no consent with a signed form
+        ),
+        Page(
+            "sharing:person_register",
+            READ,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200"},
+        ),
+        Page("sharing:unit_register", READ, "view_audit", ok={"GET": "200"}),
+        Page(
+            "sharing:approvals",
+            FORM,
+            "approve_disclosure",
+            ok={"GET": "200", "POST": "200"},
+            payload=_decision_payload,
+        ),
+        Page("sharing:concern_queue", READ, "record_sharing", ok={"GET": "200"}),
+        Page(
+            "sharing:draft_concern",
+            FORM,
+            "record_sharing",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},
+            payload=_incomplete_concern_payload,
+        ),
+        Page(
+            "sharing:concern",
+            FORM,
+            "record_sharing",
+            target="report",
+            needs=NEVER,
+            ok={"GET": "200", "POST": "200"},
+            payload=_concern_step_payload,
+        ),
     )
 }
 

@@ -8,6 +8,7 @@ every cell whose outcome differs from the matrix; it fails listing all of them.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve, reverse
+from pypdf import PdfReader
 
 from igor.accounts.models import User
 from igor.audit.models import AuditEvent, Disclosure
@@ -78,6 +80,8 @@ def _kwargs(page: Page, world: World, run: Run) -> dict[str, int]:
             return {"pk": world.case.pk, "incident_pk": world.incident.pk}
         case "staff_user":
             return {"pk": run.spare_user.pk}
+        case "report":
+            return {"pk": world.report.pk}
     return {}
 
 
@@ -196,12 +200,20 @@ def _expected_markers(
     return {}
 
 
+def body_text(response: HttpResponse) -> str:
+    """What a response shows: the text of a PDF, the decoded body of anything else."""
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        reader = PdfReader(io.BytesIO(response.content))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return response.content.decode()
+
+
 def _check_markers(
     run: Run, cell: str, page: Page, who: Who, world: World, method: str, response: HttpResponse
 ) -> None:
     if response.status_code != 200:
         return
-    body = response.content.decode()
+    body = body_text(response)
     wanted = _expected_markers(run, page, who, world, method)
     for (shown, marker), present in wanted.items():
         text = shown.markers[marker]

@@ -21,7 +21,7 @@ from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people_actions
 from igor.people.models import Person
 from igor.sharing import actions as sharing_actions
-from igor.sharing.models import SharingBasis
+from igor.sharing.models import ReportOfConcern, SharingBasis
 from tests.authz.matrix import ALL_CATEGORIES, STATES
 from tests.personas import Personas
 
@@ -45,6 +45,7 @@ class World:
     perpetrator_party: Party
     incident: Incident
     journal: JournalEntry
+    report: ReportOfConcern  # a draft report of concern about a child of the case
     basis: SharingBasis | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -111,6 +112,16 @@ def build_world(personas: Personas, state: str, number: int) -> World:
         },
     )
     journal = case_actions.write_journal_entry(actor=owner, case=case, text=f"Journalmarkör{tag}")
+    child = _person(owner, unit, "Kim", f"Barn{tag}")
+    case_actions.add_party(actor=owner, case=case, person=child, role="child")
+    report = sharing_actions.draft_report_of_concern(
+        actor=owner,
+        case=case,
+        child=child,
+        concern=f"Oromarkör{tag}",
+        justification="Barnet hörde våldet.",
+        incident=incident,
+    )
     world = World(
         state=state,
         number=number,
@@ -122,6 +133,7 @@ def build_world(personas: Personas, state: str, number: int) -> World:
         perpetrator_party=perpetrator_party,
         incident=incident,
         journal=journal,
+        report=report,
     )
     world.basis = _put_in_state(personas, world)
     return world
