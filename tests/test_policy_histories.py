@@ -127,6 +127,7 @@ class Rows:
     parties: dict[int, set[int]]  # case id → person ids
     incidents: dict[int, int]  # incident id → case id
     journal: dict[int, int]  # journal entry id → case id
+    roles: dict[int, set[str]] = field(default_factory=dict)  # person id → roles in cases
 
 
 def _register(owner: User, last: str) -> Person:
@@ -153,11 +154,13 @@ def _build_rows(personas: Personas) -> Rows:
         "csb1": ("sb", [("sb1", "victim")]),
     }
     cases, parties, incidents, journal = {}, {}, {}, {}
+    roles: dict[int, set[str]] = {}
     for key, (owner_key, members) in layout.items():
         owner = owners[owner_key]
         case = case_actions.open_case(actor=owner, unit=owner.units.get(), details={"title": key})
         for person_key, role in members:
             case_actions.add_party(actor=owner, case=case, person=persons[person_key], role=role)
+            roles.setdefault(persons[person_key].pk, set()).add(role)
         incident = case_actions.record_incident(
             actor=owner,
             case=case,
@@ -168,7 +171,7 @@ def _build_rows(personas: Personas) -> Rows:
         parties[case.pk] = {persons[p].pk for p, _role in members}
         incidents[incident.pk] = case.pk
         journal[entry.pk] = case.pk
-    return Rows(users, organisations, persons, cases, parties, incidents, journal)
+    return Rows(users, organisations, persons, cases, parties, incidents, journal, roles)
 
 
 # --- The oracle: the rules in plain Python over the recorded history --------------------------------
@@ -340,6 +343,12 @@ class PolicyHistory(RuleBasedStateMachine):
             )
         )
 
+    def _giver(self, person: Person) -> dict[str, str]:
+        """Who gives consent: the person, or for a child (a child party) a named guardian."""
+        if any(role == "child" for role in self.rows.roles.get(person.pk, ())):
+            return {"given_by": "guardian", "given_by_name": "Vårdnadshavare Hypo"}
+        return {"given_by": "subject"}
+
     def _scope(self, covers: frozenset[str]) -> dict[str, bool]:
         return {f"covers_{c}": c in covers for c in CATEGORIES}
 
@@ -376,6 +385,7 @@ class PolicyHistory(RuleBasedStateMachine):
             valid_from=valid_from,
             valid_until=valid_from + datetime.timedelta(hours=lasts) if lasts else None,
             case=case,
+            **self._giver(person),
         )
         self._remember(basis)
 
@@ -447,6 +457,7 @@ class PolicyHistory(RuleBasedStateMachine):
                     scope=self._scope(covers),
                     valid_until=None,
                     case=chosen,
+                    **self._giver(person),
                 )
 
         else:

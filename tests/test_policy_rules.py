@@ -507,6 +507,17 @@ def test_a6_it_shows_researchers_and_administrators_no_case_data_on_any_page(
     kwargs = {"person": {"pk": person.pk}, "case": {"pk": case.pk}}
     kwargs["incident"] = {"pk": case.pk, "incident_pk": incident.pk}
     kwargs["staff_user"] = {"pk": personas.police_a.pk}
+    child = _person(personas.police_a, "Forskningsbarn")
+    case_actions.add_party(actor=personas.police_a, case=case, person=child, role="child")
+    report = sharing_actions.draft_report_of_concern(
+        actor=personas.police_a,
+        case=case,
+        child=child,
+        concern="Hemlig oro",
+        justification="Hemlig motivering",
+    )
+    kwargs["report"] = {"pk": report.pk}
+    markers += ("Forskningsbarn", "Hemlig oro", "Hemlig motivering")
     for user in (personas.researcher, personas.admin):
         assert _visible(user) == {
             "persons": set(),

@@ -87,8 +87,16 @@ def concern_prompt(access: policy.Access[Case]) -> list[Party]:
 
 
 def register_for_person(person: Person) -> QuerySet[Disclosure]:
+    """What was disclosed about the person: reads of their details, reads under a basis about
+    them, and reads of their cases under emergency access."""
+    cases = Party.objects.filter(person=person).values("case_id")
+    about = (
+        Q(person_id=person.pk)
+        | Q(basis__subject_id=person.pk)
+        | Q(break_glass=True, object_type="case", object_id__in=cases)
+    )
     return (
-        Disclosure.objects.filter(person_id=person.pk, from_organisation_id=person.organisation_id)
+        Disclosure.objects.filter(about, from_organisation_id=person.organisation_id)
         .select_related("actor", "to_organisation", "from_organisation", "basis")
         .order_by("-at", "-id")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from igor.accounts.structure import ensure_structure
 from igor.demo.generator import generate
+from igor.demo.sharing import add_sharing_showcase
 from igor.demo.users import ensure_demo_users
 from igor.people.models import Person
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         anchor = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
+        add_sharing_showcase()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
