@@ -1,18 +1,20 @@
 """Property test of the access policy over random histories (rules A1, A2, A3, A6, A7).
 
-A state machine records consents (random scope, case, validity window in the past or future),
-statutory bases (every ground the direction allows), narrows them, lets unit leads approve or
-refuse the disclosures that need a second person, attempts by anyone at anything (which the
-actions must refuse exactly when the rules say so), withdrawals and emergency access, and lets a
-controllable clock run. After every step that changed the history or the clock, what the policy's
-lists show one member of each organisation equals what an oracle computes in plain Python from
-the recorded history at that moment, and no row of another organisation is visible unless a
-basis stored in the database covers it at that moment; at the end of each history the same holds
-for every persona. The single-row loaders are asked at random steps and must answer as the oracle.
+A state machine opens cases, records consents (random scope, case, validity window in the past or
+future) and statutory bases (every ground the direction allows), narrows them, lets unit leads
+approve or refuse the disclosures that need a second person, lets anyone attempt anything (which
+the actions must refuse exactly when the rules say so), withdraws, grants emergency access,
+searches, exports registers, and lets a controllable clock run. After every step that changed the
+history or the clock, what the policy's lists show one member of each organisation equals what an
+oracle computes in plain Python from the recorded history at that moment, and no row of another
+organisation is visible unless a basis stored in the database covers it at that moment; at the end
+of each history the same holds for every persona. The single-row loaders and the search are asked
+at random steps and must answer as the oracle.
 Each history runs in a savepoint that is rolled back at its end."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from dataclasses import dataclass, field
@@ -38,9 +40,11 @@ from igor.accounts.models import Organisation, User
 from igor.cases import actions as case_actions
 from igor.cases.models import Case, Incident
 from igor.people import actions as people_actions
+from igor.people.access import search_persons
 from igor.people.models import Person
 from igor.sharing import actions as sharing_actions
 from igor.sharing import policy
+from igor.sharing.access import register_csv, register_for_person
 from igor.sharing.models import BreakGlassGrant, SharingBasis
 from tests.authz import fixtures
 from tests.personas import Personas
@@ -300,7 +304,16 @@ durations = st.one_of(st.none(), st.integers(min_value=1, max_value=24 * 10))
 class PolicyHistory(RuleBasedStateMachine):
     def __init__(self, rows: Rows) -> None:
         super().__init__()
-        self.rows = rows
+        # A copy of the fixed rows' maps: cases opened during a history are its own.
+        self.rows = dataclasses.replace(
+            rows,
+            cases=dict(rows.cases),
+            parties={pk: set(ids) for pk, ids in rows.parties.items()},
+            incidents=dict(rows.incidents),
+            journal=dict(rows.journal),
+            roles={pk: set(r) for pk, r in rows.roles.items()},
+        )
+        self.opened = 0
         self.bases: list[Basis] = []
         self.grants: list[Grant] = []
         self.now = timezone.now() + LEAD
@@ -574,6 +587,51 @@ class PolicyHistory(RuleBasedStateMachine):
             return
         made = grant()
         self.grants.append(Grant(user.pk, kind, row.pk, made.expires_at))
+
+    @rule(subject=persons_keys, role=st.sampled_from(["victim", "perpetrator", "child"]))
+    def open_case(self, subject: str, role: str) -> None:
+        """The subject's organisation opens a new case with the subject, an incident and a
+        journal entry: bases about the subject that name no case cover it at once."""
+        person = self.rows.persons[subject]
+        owner = self._owner(person)
+        self.opened += 1
+        case = case_actions.open_case(
+            actor=owner, unit=person.unit, details={"title": f"ny{self.opened}"}
+        )
+        case_actions.add_party(actor=owner, case=case, person=person, role=role)
+        incident = case_actions.record_incident(
+            actor=owner,
+            case=case,
+            details={"occurred_at": timezone.now() - LEAD, "kinds": ["physical"]},
+        )
+        entry = case_actions.write_journal_entry(actor=owner, case=case, text="ny")
+        self.rows.cases[f"new{self.opened}"] = case
+        self.rows.parties[case.pk] = {person.pk}
+        self.rows.incidents[incident.pk] = case.pk
+        self.rows.journal[entry.pk] = case.pk
+        self.rows.roles.setdefault(person.pk, set()).add(role)
+
+    @rule(actor=st.sampled_from(EVERYONE))
+    def search(self, actor: str) -> None:
+        """A name search lists exactly the persons the oracle says the user may see."""
+        user = self.rows.users[actor]
+        want = oracle(self.rows, self.bases, self.grants, user, self.now).persons
+        with mock.patch("django.utils.timezone.now", return_value=self.now):
+            found = {p.pk for p in search_persons(user, "Person").items} if _works(user) else set()
+        assert found == want, f"{actor} searched at {self.now:%Y-%m-%d %H:%M}"
+
+    @rule(actor=st.sampled_from(EVERYONE), subject=persons_keys)
+    def export(self, actor: str, subject: str) -> None:
+        """Only the person's own organisation exports their register, and it holds only what
+        that organisation disclosed about them."""
+        user, person = self.rows.users[actor], self.rows.persons[subject]
+        allowed = _works(user) and _owns(user, person)
+        assert _opens(policy.get_person_for, user, person.pk, for_edit=True) == allowed
+        if allowed:
+            rows = list(register_for_person(person))
+            assert all(r.from_organisation_id == person.organisation_id for r in rows)
+            exported = register_csv(register_for_person(person))
+            assert exported.count("\n") == len(rows) + 1
 
     @rule(minutes=st.integers(min_value=1, max_value=60 * 24 * 4))
     def let_time_pass(self, minutes: int) -> None:

@@ -626,6 +626,20 @@ def _api_journal(world: World) -> dict[str, Any]:
     return {"text": "Anteckning via API"}
 
 
+def _api_consent(world: World) -> dict[str, Any]:
+    giver = (
+        {"given_by": "guardian", "given_by_name": "Vårdnadshavare Matris"}
+        if world.subject_party.role == "child"
+        else {"given_by": "subject"}
+    )
+    return {
+        "categories": ["person", "cases"],
+        "purpose": "Samordnat stöd",
+        "witness": "Vera Vittne",
+        **giver,
+    }
+
+
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
@@ -713,6 +727,18 @@ API_OPERATIONS: dict[str, Operation] = {
             needs=_covers("cases", "journal"),
             disclosed="journal_entry",
         ),
+        # --- sharing: for the person's own organisation (the controller) only
+        Operation("sharing_bases_list", "GET", "record_sharing", target="person", writes=True),
+        Operation(
+            "sharing_consent_create",
+            "POST",
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok="201",
+            payload=_api_consent,
+        ),
+        Operation("disclosures_list", "GET", "record_sharing", target="person", writes=True),
     )
 }
 

@@ -54,7 +54,7 @@ def consent(
     *,
     in_case: Case | None = None,
 ) -> SharingBasis:
-    """The subject's written consent to let `recipient` see what `scope` names."""
+    """The subject's oral consent, before a witness, to let `recipient` see what `scope` names."""
     return record_consent(
         actor=actor,
         subject=subject,
