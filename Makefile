@@ -8,7 +8,7 @@ DEMO_PERSONS ?= 2000
 # pytest-xdist workers; browser tests run in their own pass.
 WORKERS ?= 2
 
-.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages demo-big messages clean
+.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto demo-big messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,10 +50,25 @@ pytest: $(VENV)/.installed-dev messages
 
 test: lint typecheck migrations-check pytest
 
-bench: bench-pages
+bench: bench-pages bench-crypto
 
 bench-pages: $(VENV)/.installed-dev
 	IGOR_TESTING=1 $(BIN)/igor bench_pages
+
+# Encryption at rest: primitives, and person saves/loads against the same without encryption,
+# on a throwaway SQLite database.
+bench-crypto: $(VENV)/.installed-dev
+	dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	IGOR_TESTING=1 IGOR_VAR_DIR="$$dir" $(BIN)/igor migrate --verbosity 0 && \
+	IGOR_TESTING=1 IGOR_VAR_DIR="$$dir" $(BIN)/igor bench_crypto
+
+# The dashboard over BENCH_CASES cases ÷ one plain SQL aggregate over the same rows, on SQLite and
+# on PostgreSQL (BENCH_POSTGRES_URL); each database is filled once and reused.
+BENCH_CASES ?= 1000000
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench-stats: $(VENV)/.installed-dev
+	IGOR_TESTING=1 $(BIN)/igor bench_stats --cases $(BENCH_CASES)
+	DATABASE_URL=$(BENCH_POSTGRES_URL) IGOR_TESTING=1 $(BIN)/igor bench_stats --cases $(BENCH_CASES)
 
 # A million demo persons in var/big/ (minutes); serve it with `IGOR_VAR_DIR=var/big make run`.
 demo-big: export DEBUG = 1

@@ -5,6 +5,7 @@ Every variable is listed in the README. DEBUG defaults to off; `make run` turns 
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,12 +24,26 @@ TESTING = env_bool("IGOR_TESTING", False)
 
 _DEV_ONLY = "dev-only-not-secret-" + "x" * 40
 SECRET_KEY = env_secret("SECRET_KEY", _DEV_ONLY if DEBUG or TESTING else None)
-# Keys kept outside the database: the audit chain's HMAC key and the data-encryption key.
+# Keys kept outside the database: the audit chain's HMAC key and the master keys that wrap each
+# record's data key (igor.lib.crypto; README "Encryption at rest").
 AUDIT_HMAC_KEY = env_secret("IGOR_AUDIT_KEY", _DEV_ONLY if DEBUG or TESTING else None)
-DATA_ENCRYPTION_KEYS = env_secret(
-    "IGOR_DATA_KEYS",
-    # key-id:base64(32 bytes); the first is used for new values, the rest still decrypt.
+MASTER_KEYS = env_secret(
+    "IGOR_MASTER_KEYS",
+    # key-id:base64(32 bytes),…; the first wraps new data keys, the rest still unwrap old ones.
     "dev:ZGV2LW9ubHktZGF0YS1rZXktbm90LXNlY3JldCEhISE=" if DEBUG or TESTING else None,
+)
+
+if "IGOR_DATA_KEYS" in os.environ or "IGOR_DATA_KEYS_FILE" in os.environ:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "IGOR_DATA_KEYS is now IGOR_MASTER_KEYS (same format): rename it, then run `igor migrate`."
+    )
+
+# Where `igor audit anchor` appends the published chain heads (copy it to another system); tests
+# name their own file.
+AUDIT_ANCHOR_FILE = env_str(
+    "IGOR_AUDIT_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "audit-anchors.jsonl")
 )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
@@ -49,10 +64,14 @@ INSTALLED_APPS = [
     "csp",
     "igor.accounts",
     "igor.audit",
+    "igor.keys",  # management command only: master keys and their rotation
     "igor.people",
     "igor.cases",
     "igor.sharing",
+    "igor.stats",
     "igor.api",
+    "django_tasks",
+    "django_tasks_db",
     "igor.demo",  # management commands only: demo data and the page benchmark
 ]
 
@@ -255,3 +274,22 @@ if DEMO_MODE and not DEBUG:
 # feedback on a report of concern about a child (prop. 2025/26:12: "within a set time").
 SHARING_GROUNDS_FILE = env_str("IGOR_SHARING_GROUNDS", "")
 CONCERN_FEEDBACK_DAYS = env_int("IGOR_CONCERN_FEEDBACK_DAYS", 14)
+# Statistics: counts from 1 to this minus one are shown as "fewer than N" everywhere (small-cell
+# suppression). 5 is the default; a court has held a group of 6 large enough, so 6 is also used.
+IGOR_STATS_MIN_CELL = env_int("IGOR_STATS_MIN_CELL", 5)
+if IGOR_STATS_MIN_CELL < 2:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("IGOR_STATS_MIN_CELL must be at least 2.")
+
+# Background work (research extracts) on the database queue; `igor db_worker` runs it. Tests run
+# tasks at once, in the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING and not env_bool("IGOR_TASKS_DATABASE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}

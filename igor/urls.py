@@ -15,5 +15,6 @@ urlpatterns = [
     path("arenden/", include("igor.cases.urls")),
     path("delning/", include("igor.sharing.urls")),
     path("logg/", include("igor.audit.urls")),
+    path("statistik/", include("igor.stats.urls")),
     path("api/v1/", api.urls),
 ]

@@ -24,6 +24,8 @@ from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people
 from igor.people.models import Person
 from igor.sharing import actions as sharing
+from igor.stats import actions as stats
+from igor.stats.models import Extract, Study
 from tests.builders import make_case, make_person
 from tests.personas import Personas, logged_in
 
@@ -249,6 +251,69 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     ),
 }
 
+
+def _study(w: World) -> Study:
+    return stats.register_study(
+        actor=w.p.lead_a,
+        name="Studie",
+        ethics_reference="Dnr 2026-00002-01",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        units=[w.p.unit_a],
+        variables=["status"],
+        researcher=w.p.researcher,
+        k=5,
+    )
+
+
+def _failed_extract(w: World) -> Callable[[], object]:
+    study = _study(w)
+    extract = Extract.objects.create(
+        study=study,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        requested_by=w.p.researcher,
+        status="failed",
+    )
+    return lambda: stats.retry_extract(actor=w.p.researcher, extract=extract)
+
+
+def _request_extract(w: World) -> Callable[[], object]:
+    study = _study(w)
+    return lambda: stats.request_extract(
+        actor=w.p.researcher,
+        study=study,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        units=[w.p.unit_a],
+    )
+
+
+def _download(w: World) -> Callable[[], object]:
+    study = _study(w)
+    extract = Extract.objects.create(
+        study=study,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        requested_by=w.p.researcher,
+    )
+    return lambda: stats.record_extract_download(actor=w.p.researcher, extract=extract)
+
+
+SETUP.update(
+    {
+        "stats.register_study": lambda w: lambda: _study(w),
+        "stats.request_extract": _request_extract,
+        "stats.retry_extract": _failed_extract,
+        "stats.record_extract_download": _download,
+        "stats.record_figures_export": lambda w: (
+            lambda: stats.record_figures_export(
+                actor=w.p.lead_a, area="national", fmt="csv", periods=["2025", "2024"]
+            )
+        ),
+    }
+)
+
 # The (verb, object type) of every event each action writes, in order.
 EVENTS: dict[str, list[tuple[str, str]]] = {
     "accounts.record_login": [("login", "user")],
@@ -280,6 +345,11 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "sharing.receive_report_of_concern": [("update", "report_of_concern")],
     "sharing.respond_to_report_of_concern": [("update", "report_of_concern")],
     "sharing.break_the_glass": [("break_glass", "person")],
+    "stats.register_study": [("create", "study")],
+    "stats.request_extract": [("create", "extract")],
+    "stats.retry_extract": [("update", "extract")],
+    "stats.record_extract_download": [("export", "extract")],
+    "stats.record_figures_export": [("export", "figures")],
 }
 
 

@@ -1,4 +1,4 @@
-"""Security settings and headers, production start-up, and encryption of contact details at rest."""
+"""Security settings and headers, and production start-up (encryption at rest: test_encryption)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 
-from igor.lib.crypto import DecryptionError
-from igor.people.models import Person
-from tests.builders import make_person
 from tests.personas import Personas, logged_in
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,7 +83,7 @@ def _production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
         "IGOR_VAR_DIR": str(tmp_path / "var"),
         "SECRET_KEY": secrets.token_urlsafe(64),
         "IGOR_AUDIT_KEY": secrets.token_urlsafe(48),
-        "IGOR_DATA_KEYS": "k2026:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "IGOR_MASTER_KEYS": "k2026:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "igor.example.se",
     }
     for name, value in changes.items():
@@ -125,7 +121,7 @@ def test_it_fails_the_deploy_check_when_debug_is_on(tmp_path: Path) -> None:
     assert "security.W018" in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("secret", ["SECRET_KEY", "IGOR_AUDIT_KEY", "IGOR_DATA_KEYS"])
+@pytest.mark.parametrize("secret", ["SECRET_KEY", "IGOR_AUDIT_KEY", "IGOR_MASTER_KEYS"])
 def test_it_refuses_to_start_in_production_without_a_secret(tmp_path: Path, secret: str) -> None:
     result = _igor(_production_env(tmp_path, **{secret: None}), "check")
     assert result.returncode != 0
@@ -144,88 +140,8 @@ def test_it_refuses_a_setting_it_cannot_read(tmp_path: Path) -> None:
     assert "is not a boolean" in result.stderr
 
 
-# --- Encryption at rest -------------------------------------------------------------------------
-
-KEY_OLD = "old:" + base64.b64encode(b"o" * 32).decode()
-KEY_NEW = "new:" + base64.b64encode(b"n" * 32).decode()
-
-
-def _raw(person: Person, *columns: str) -> tuple[str, ...]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(columns)} FROM people_person WHERE id = %s",  # noqa: S608
-            [person.pk],
-        )
-        row = cursor.fetchone()
-    assert row is not None
-    return tuple(row)
-
-
-def _write_raw(person: Person, column: str, value: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE people_person SET {column} = %s WHERE id = %s",  # noqa: S608
-            [value, person.pk],
-        )
-
-
-@pytest.fixture
-def contact(personas: Personas) -> Person:
-    return make_person(
-        personas.social_a,
-        phone="070-123 45 67",
-        email="vera@example.se",
-        street_address="Hemliga gatan 7",
-        postal_code="118 20",
-        city="Stockholm",
-    )
-
-
-def test_it_stores_contact_details_encrypted(contact: Person) -> None:
-    columns = ("phone", "email", "street_address", "postal_code", "city")
-    raw = _raw(contact, *columns)
-    for column, value in zip(columns, raw, strict=True):
-        assert value.startswith("v1$"), column
-        assert getattr(contact, column) not in value, column
-    assert "Hemliga" not in "".join(raw) and "123 45" not in "".join(raw)
-    stored = Person.objects.get(pk=contact.pk)
-    assert (stored.phone, stored.street_address) == ("070-123 45 67", "Hemliga gatan 7")
-
-
-def test_it_uses_a_fresh_nonce_for_every_value(personas: Personas) -> None:
-    first = make_person(personas.social_a, phone="070-000 00 00")
-    second = make_person(personas.social_a, phone="070-000 00 00")
-    assert _raw(first, "phone") != _raw(second, "phone")
-
-
-def test_it_refuses_to_read_a_tampered_ciphertext(contact: Person) -> None:
-    (stored,) = _raw(contact, "phone")
-    prefix, body = stored.rsplit("$", 1)
-    raw = bytearray(base64.b64decode(body))
-    raw[-1] ^= 0x01
-    _write_raw(contact, "phone", f"{prefix}${base64.b64encode(bytes(raw)).decode()}")
-    with pytest.raises(DecryptionError):
-        Person.objects.get(pk=contact.pk)
-
-
-def test_it_refuses_a_ciphertext_moved_to_another_column(contact: Person) -> None:
-    (address,) = _raw(contact, "street_address")
-    _write_raw(contact, "city", address)
-    with pytest.raises(DecryptionError):
-        Person.objects.get(pk=contact.pk)
-
-
-def test_it_still_reads_old_values_after_the_primary_key_is_rotated(
-    personas: Personas,
-) -> None:
-    with override_settings(DATA_ENCRYPTION_KEYS=KEY_OLD):
-        before = make_person(personas.social_a, phone="08-111 11 11")
-    assert _raw(before, "phone")[0].startswith("v1$old$")
-    with override_settings(DATA_ENCRYPTION_KEYS=f"{KEY_NEW},{KEY_OLD}"):
-        assert Person.objects.get(pk=before.pk).phone == "08-111 11 11"
-        after = make_person(personas.social_a, phone="08-222 22 22")
-        assert _raw(after, "phone")[0].startswith("v1$new$")
-    with override_settings(DATA_ENCRYPTION_KEYS=KEY_NEW):
-        assert Person.objects.get(pk=after.pk).phone == "08-222 22 22"
-        with pytest.raises(DecryptionError):  # a retired key fails closed
-            Person.objects.get(pk=before.pk)
+def test_it_refuses_the_old_name_of_the_master_keys(tmp_path: Path) -> None:
+    env = _production_env(tmp_path, IGOR_DATA_KEYS="k:" + base64.b64encode(bytes(32)).decode())
+    result = _igor(env, "check")
+    assert result.returncode != 0
+    assert "IGOR_DATA_KEYS is now IGOR_MASTER_KEYS" in result.stderr

@@ -29,6 +29,7 @@ class Cap(StrEnum):
     APPROVE_DISCLOSURE = "approve_disclosure"  # decide a statutory disclosure someone else asked
     VIEW_AUDIT = "view_audit"
     VIEW_STATISTICS = "view_statistics"
+    REGISTER_STUDIES = "register_studies"  # register research studies for the own units
     MANAGE_USERS = "manage_users"
     USE_API = "use_api"
 
@@ -47,7 +48,8 @@ _CASE_WORK = frozenset(
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.POLICE_OFFICER: _CASE_WORK,
     Role.SOCIAL_WORKER: _CASE_WORK,
-    Role.UNIT_LEAD: _CASE_WORK | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.APPROVE_DISCLOSURE},
+    Role.UNIT_LEAD: _CASE_WORK
+    | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.REGISTER_STUDIES, Cap.APPROVE_DISCLOSURE},
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),
 }

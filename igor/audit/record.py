@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from igor.audit.anchor import (
+    ANCHOR,
+    RESEAL,
+    Anchor,
+    append_anchor,
+    find_anchor_problems,
+    make_anchor,
+    read_anchors,
+)
 from igor.audit.chain import GENESIS, ChainProblem, compute_mac, find_problems
 from igor.audit.models import AuditEvent, ChainHead, Disclosure
 
@@ -120,8 +130,91 @@ def _events_in_order() -> Iterator[dict[str, Any]]:
         yield row
 
 
-def verify() -> list[ChainProblem]:
-    """Check the whole chain against the key and the head; an empty list means intact."""
+def _head() -> tuple[int, str]:
     head = ChainHead.objects.filter(id=1).first()
-    head_seq, head_mac = (head.seq, head.mac) if head else (0, GENESIS)
-    return find_problems(_key(), _events_in_order(), head_seq, head_mac)
+    return (head.seq, head.mac) if head else (0, GENESIS)
+
+
+def _macs_of(seqs: list[int]) -> Mapping[int, str]:
+    return dict(AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "mac"))
+
+
+def verify(anchors: list[Anchor] | None = None) -> list[ChainProblem]:
+    """Check the whole chain against the key and the head, and against published anchors.
+
+    An empty list means intact (and, with anchors, nothing anchored was cut or rewritten).
+    """
+    head_seq, head_mac = _head()
+    problems = find_problems(_key(), _events_in_order(), head_seq, head_mac)
+    if anchors:
+        problems += find_anchor_problems(_key(), anchors, head_seq, _macs_of)
+    return problems
+
+
+class ChainBroken(Exception):
+    """The chain, or its anchors, show problems: nothing is anchored on top of them."""
+
+    def __init__(self, problems: list[ChainProblem]) -> None:
+        super().__init__(f"the audit trail is broken: {len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _existing_anchors(path: Path) -> list[Anchor]:
+    return read_anchors(path) if path.exists() else []
+
+
+def anchor(path: Path) -> Anchor:
+    """Publish the chain head: append a signed anchor to `path`, after checking the chain.
+
+    Raises ChainBroken, and writes nothing, when the chain or the earlier anchors show a problem.
+    """
+    anchors = _existing_anchors(path)
+    head_seq, head_mac = _head()  # read first: the check below covers at least this far
+    problems = verify(anchors)
+    if problems:
+        raise ChainBroken(problems)
+    line = make_anchor(
+        _key(),
+        seq=head_seq,
+        mac=head_mac,
+        at=timezone.now().isoformat(),
+        prev=anchors[-1].sig if anchors else "",
+        kind=ANCHOR,
+    )
+    append_anchor(path, line)
+    return line
+
+
+def reseal(path: Path, *, reason: str) -> Anchor:
+    """After restoring an older database on purpose: record it, and anchor the new head.
+
+    The chain itself must be intact. Anchors of events the restore lost stop counting.
+    """
+    anchors = _existing_anchors(path)
+    problems = verify()
+    if problems:
+        raise ChainBroken(problems)
+    with transaction.atomic():
+        kept, _ = _head()
+        event = record(
+            actor=None,
+            actor_label="igor audit reseal",
+            verb="update",
+            object_type="audit_chain",
+            purpose=reason,
+            data={
+                "restored_to_event": kept,
+                "last_anchored_event": max((a.seq for a in anchors), default=0),
+            },
+        )
+    line = make_anchor(
+        _key(),
+        seq=event.seq,
+        mac=event.mac,
+        at=timezone.now().isoformat(),
+        prev=anchors[-1].sig if anchors else "",
+        kind=RESEAL,
+        reason=reason[:200],
+    )
+    append_anchor(path, line)
+    return line

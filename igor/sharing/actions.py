@@ -290,8 +290,11 @@ def narrow_basis(
             {"categories": [_("Narrowing can only remove categories; record a new consent.")]}
         )
     _end(basis, actor, EndReason.NARROWED)
+    details = basis.details  # decrypted here; sealed again under the new row's own key
     narrower = SharingBasis.objects.get(pk=basis.pk)
     narrower.pk = None
+    narrower.data_key = None  # type: ignore[attr-defined]
+    narrower.details = details
     narrower.replaces = basis
     narrower.withdrawn_at, narrower.withdrawn_by, narrower.ended_reason = None, None, ""
     # Who recorded the consent stays its recorder (and so never its approver); who narrowed it

@@ -3,6 +3,7 @@ personas as the matrix sees them, their clients, and one run's rows and findings
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from igor.accounts.middleware import LOGIN_AT
 from igor.accounts.models import User
+from igor.stats import actions as stats_actions
+from igor.stats.models import Extract, Study
 from tests.authz.matrix import ROLE_CAN, Wall, Who
 from tests.authz.world import World, build_worlds
 from tests.personas import Personas, logged_in
@@ -50,6 +53,8 @@ class Run:
     spare_user: User
     who: dict[str, Who]
     clients: dict[str, Client] = field(default_factory=dict)
+    study: Study | None = None
+    extract: Extract | None = None
     cells: int = 0
     mismatches: list[str] = field(default_factory=list)
 
@@ -136,6 +141,30 @@ def build_run(personas: Personas, asking: tuple[str, ...]) -> Run:
         spare_user=spare,
         who=who_is_who(personas),
     )
+    run.study, run.extract = _research(personas)
     for name in asking:
         run.client(run.who[name])
     return run
+
+
+def _research(personas: Personas) -> tuple[Study, Extract]:
+    """A study of unit A for the researcher, with one finished extract."""
+    study = stats_actions.register_study(
+        actor=personas.lead_a,
+        name="Matrisstudie i världen",
+        ethics_reference="Dnr 2026-00000-01",
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2030, 12, 31),
+        units=[personas.unit_a],
+        variables=["status", "opened_month"],
+        researcher=personas.researcher,
+        k=5,
+    )
+    extract = Extract.objects.create(
+        study=study,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        requested_by=personas.researcher,
+    )
+    extract.units.set([personas.unit_a])
+    return study, stats_actions.run_extract(extract_id=extract.pk)

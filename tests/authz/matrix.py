@@ -35,7 +35,7 @@ CASE_WORK = frozenset(
         "use_api",
     }
 )
-LEAD_ONLY = frozenset({"view_audit", "view_statistics", "approve_disclosure"})
+LEAD_ONLY = frozenset({"view_audit", "view_statistics", "register_studies", "approve_disclosure"})
 ROLE_CAN: dict[str, frozenset[str]] = {
     "police_a": CASE_WORK,
     "social_a": CASE_WORK,
@@ -138,6 +138,8 @@ STAFF = "staff"  # any logged-in, verified staff member
 OBJECT_TARGETS = ("person", "case", "incident", "report")
 # No sharing state discloses a draft report of concern: only its authors see it.
 NEVER = frozenset({"a draft report of concern"})
+# A research study of the wall's unit, registered by its lead, naming the researcher; its extract.
+RESEARCH_TARGETS = ("study", "extract")
 
 Payload = Callable[["World", "PageContext"], dict[str, Any]]
 
@@ -268,6 +270,32 @@ def _incomplete_concern_payload(world: World, context: PageContext) -> dict[str,
 def _concern_step_payload(world: World, context: PageContext) -> dict[str, Any]:
     # The recipient's step on a draft: refused with a message, nothing changes.
     return {"step": "respond", "response": "Återkoppling"}
+
+
+def _study_payload(world: World, context: PageContext) -> dict[str, Any]:
+    from igor.accounts.models import User
+
+    return {
+        "name": "Matrisstudie",
+        "ethics_reference": "Dnr 2026-00001-01",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "units": [context.unit_id or ""],
+        "variables": ["status"],
+        "researcher": User.objects.get(role="researcher").pk,
+        "k": 5,
+    }
+
+
+def _extract_payload(world: World, context: PageContext) -> dict[str, Any]:
+    from igor.stats.models import Study
+
+    study = Study.objects.get(name="Matrisstudie i världen")
+    return {
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "units": list(study.units.values_list("pk", flat=True)),
+    }
 
 
 def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
@@ -565,6 +593,40 @@ PAGES: dict[str, Page] = {
             ok={"GET": "200", "POST": "200"},
             payload=_concern_step_payload,
         ),
+        # --- statistics (aggregates only; studies by their researcher and their units' leads)
+        Page("stats:dashboard", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:export_csv", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:export_xlsx", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:dictionary", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:studies", READ, "view_statistics", ok={"GET": "200"}),
+        Page("stats:register", READ, "view_statistics", ok={"GET": "200"}),
+        Page(
+            "stats:register_study",
+            FORM,
+            "register_studies",
+            ok={"GET": "200", "POST": "302"},
+            payload=_study_payload,
+        ),
+        Page(
+            "stats:study",
+            FORM,
+            "view_statistics",
+            target="study",
+            ok={"GET": "200", "POST": "302"},
+            payload=_extract_payload,
+        ),
+        Page("stats:extract", READ, "view_statistics", target="extract", ok={"GET": "200"}),
+        Page(
+            "stats:download_extract", READ, "view_statistics", target="extract", ok={"GET": "200"}
+        ),
+        Page(
+            "stats:retry_extract",
+            ACTION,
+            "view_statistics",
+            target="extract",
+            ok={"POST": "409"},  # the world's extract is finished: nothing to start again
+            payload=_nothing,
+        ),
     )
 }
 
@@ -581,11 +643,20 @@ def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
         return "403"
     if method not in page.methods:
         return "405"
+    if page.target in RESEARCH_TARGETS:
+        return page.ok[method] if sees_study(wall, who) else "404"
     if page.target not in OBJECT_TARGETS or wall.owns(who):
         return page.ok[method]
     if page.writes or not wall.receives(who) or not page.needs <= STATES[state].covers:
         return "404"
     return page.across.get(method, page.ok[method])
+
+
+def sees_study(wall: Wall, who: Who) -> bool:
+    """Rule A6: the study's own researcher, or a lead of every unit it covers (the wall's)."""
+    if who.name == "researcher":
+        return True
+    return "register_studies" in who.can and wall.unit_id in who.unit_ids
 
 
 def sees(wall: Wall, who: Who, state: str, categories: frozenset[str]) -> bool:

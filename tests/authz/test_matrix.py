@@ -9,6 +9,7 @@ every cell whose outcome differs from the matrix; it fails listing all of them.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -39,7 +40,7 @@ from tests.authz.matrix import (
 from tests.authz.world import CANARY_PHONE, CANARY_STREET, World
 from tests.personas import Personas, logged_in
 
-SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1}
+SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1, "extract_pk": 1}
 
 module_db = fixtures.module_db
 module_personas = fixtures.module_personas
@@ -82,6 +83,10 @@ def _kwargs(page: Page, world: World, run: Run) -> dict[str, int]:
             return {"pk": run.spare_user.pk}
         case "report":
             return {"pk": world.report.pk}
+        case "study":
+            return {"pk": run.study.pk}
+        case "extract":
+            return {"pk": run.study.pk, "extract_pk": run.extract.pk}
     return {}
 
 
@@ -200,12 +205,17 @@ def _expected_markers(
     return {}
 
 
-def body_text(response: HttpResponse) -> str:
-    """What a response shows: the text of a PDF, the decoded body of anything else."""
+def _body(response: HttpResponse) -> str:
+    """The text of a response; of a PDF its text; of a ZIP (an extract, an XLSX) the text of
+    every file in it, so a marker cannot slip out inside a download."""
+    content = response.content
     if response.get("Content-Type", "").startswith("application/pdf"):
-        reader = PdfReader(io.BytesIO(response.content))
+        reader = PdfReader(io.BytesIO(content))
         return "\n".join(page.extract_text() or "" for page in reader.pages)
-    return response.content.decode()
+    if not content.startswith(b"PK"):
+        return content.decode()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "\n".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
 
 
 def _check_markers(
@@ -213,7 +223,7 @@ def _check_markers(
 ) -> None:
     if response.status_code != 200:
         return
-    body = body_text(response)
+    body = _body(response)
     wanted = _expected_markers(run, page, who, world, method)
     for (shown, marker), present in wanted.items():
         text = shown.markers[marker]

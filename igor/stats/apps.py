@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    name = "igor.stats"
+    label = "stats"
+    verbose_name = "Statistics"
+    default_auto_field = "django.db.models.BigAutoField"

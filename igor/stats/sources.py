@@ -1,0 +1,237 @@
+"""Where the figures' numbers come from: one grouped query per figure and period, all units.
+
+Each function returns {unit id: value} for every unit with data in the period; the formulas
+module pools units and the dashboard picks what the viewer may see. Reading aggregates of every
+unit here is deliberate: what leaves this module is counted, pooled and suppressed before anyone
+sees it (rule A6), and a unit's own figures go only to its own staff (igor.stats.access).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count as DbCount
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from igor.audit.models import ChainHead
+from igor.cases.models import Case, CaseStatus, Incident, Party, PartyRole
+from igor.people.models import Person
+from igor.sharing.grounds import StatutoryGround
+from igor.sharing.models import BasisKind, SharingBasis
+from igor.stats import formulas
+from igor.stats.formulas import ClosedCase, Count, LaterIncident, Share, Value
+from igor.stats.periods import STOCKHOLM, Period, add_months, local_date
+
+Result = dict[int, Value]
+
+
+def _in(period: Period, field: str) -> Q:
+    return Q(**{f"{field}__gte": period.lower(), f"{field}__lt": period.upper()})
+
+
+def _counts(queryset: QuerySet[Any], unit_field: str, distinct: str | None = None) -> Result:
+    counted = DbCount(distinct, distinct=True) if distinct else DbCount("pk")
+    rows = queryset.order_by().values(unit_field).annotate(n=counted).values_list(unit_field, "n")
+    return {unit: Count(n) for unit, n in rows}
+
+
+def _shares(queryset: QuerySet[Any], unit_field: str, hit: Q) -> Result:
+    rows = (
+        queryset.order_by()
+        .values(unit_field)
+        .annotate(n=DbCount("pk"), hits=DbCount("pk", filter=hit))
+        .values_list(unit_field, "hits", "n")
+    )
+    return {unit: Share(hits, n) for unit, hits, n in rows}
+
+
+# --- Cases -------------------------------------------------------------------------------------
+
+
+def cases_opened(period: Period, today: datetime.date) -> Result:
+    return _counts(Case.objects.filter(_in(period, "opened_at")), "unit_id")
+
+
+def cases_closed(period: Period, today: datetime.date) -> Result:
+    return _counts(Case.objects.filter(_in(period, "closed_at")), "unit_id")
+
+
+def cases_without_police_report(period: Period, today: datetime.date) -> Result:
+    reported = Incident.objects.filter(case_id=OuterRef("pk")).exclude(police_report_number="")
+    opened = Case.objects.filter(_in(period, "opened_at")).annotate(reported=Exists(reported))
+    return _shares(opened, "unit_id", Q(reported=False))
+
+
+def _parties(period: Period, role: str) -> QuerySet[Party]:
+    return Party.objects.filter(role=role).filter(_in(period, "case__opened_at"))
+
+
+def victims_new(period: Period, today: datetime.date) -> Result:
+    return _counts(_parties(period, PartyRole.VICTIM), "case__unit_id", "person_id")
+
+
+def perpetrators_new(period: Period, today: datetime.date) -> Result:
+    return _counts(_parties(period, PartyRole.PERPETRATOR), "case__unit_id", "person_id")
+
+
+# --- Incidents ---------------------------------------------------------------------------------
+
+
+def incidents(period: Period, today: datetime.date) -> Result:
+    return _counts(Incident.objects.filter(_in(period, "occurred_at")), "case__unit_id")
+
+
+def incidents_reported(period: Period, today: datetime.date) -> Result:
+    rows = Incident.objects.filter(_in(period, "occurred_at"))
+    return _shares(rows, "case__unit_id", ~Q(police_report_number=""))
+
+
+def incidents_with_children(period: Period, today: datetime.date) -> Result:
+    rows = Incident.objects.filter(_in(period, "occurred_at"))
+    children = Q(children_present=True) | Q(children_saw=True) | Q(children_heard=True)
+    return _shares(rows, "case__unit_id", children)
+
+
+# --- Sharing -----------------------------------------------------------------------------------
+
+
+def consents_recorded(period: Period, today: datetime.date) -> Result:
+    rows = SharingBasis.objects.filter(_in(period, "recorded_at"), kind=BasisKind.CONSENT)
+    return _counts(rows, "unit_id")
+
+
+def consents_withdrawn(period: Period, today: datetime.date) -> Result:
+    rows = SharingBasis.objects.filter(_in(period, "withdrawn_at"), kind=BasisKind.CONSENT)
+    return _counts(rows, "unit_id")
+
+
+def statutory_disclosures(period: Period, today: datetime.date) -> Result:
+    rows = SharingBasis.objects.filter(_in(period, "recorded_at"), kind=BasisKind.STATUTORY)
+    return _counts(rows.exclude(ground=StatutoryGround.OROSANMALAN), "unit_id")
+
+
+def child_concern_reports(period: Period, today: datetime.date) -> Result:
+    rows = SharingBasis.objects.filter(_in(period, "recorded_at"), kind=BasisKind.STATUTORY)
+    return _counts(rows.filter(ground=StatutoryGround.OROSANMALAN), "unit_id")
+
+
+# --- Re-offending ------------------------------------------------------------------------------
+
+
+def person_key(person_id: int, identity_number: str) -> str:
+    """One human across both agencies where an identity number links them; else the row."""
+    return f"n{identity_number}" if identity_number else f"p{person_id}"
+
+
+def _roles(parties: QuerySet[Party]) -> dict[int, dict[str, set[str]]]:
+    """Victims and perpetrators (as person keys) of the cases the party queryset covers."""
+    found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    rows = parties.filter(role__in=[PartyRole.VICTIM, PartyRole.PERPETRATOR]).values_list(
+        "case_id", "role", "person_id", "person__identity_number"
+    )
+    for case_id, role, person_id, number in rows.iterator(chunk_size=5000):
+        found[case_id][role].add(person_key(person_id, number))
+    return found
+
+
+def later_incidents(
+    closed: QuerySet[Case], after: datetime.datetime, until: datetime.datetime
+) -> list[LaterIncident]:
+    """Incidents between `after` and `until` in any case where a perpetrator of the `closed`
+    cases is a perpetrator again, the same row or the same identity number (subqueries only, so
+    no list of ids is ever sent to the database)."""
+    perpetrators = Party.objects.filter(case__in=closed, role=PartyRole.PERPETRATOR)
+    person_ids = perpetrators.values("person_id")
+    numbers = (
+        Person.objects.filter(pk__in=person_ids)
+        .exclude(identity_number="")
+        .values("identity_number")
+    )
+    again = Party.objects.filter(role=PartyRole.PERPETRATOR).filter(
+        Q(person_id__in=person_ids) | Q(person__identity_number__in=numbers)
+    )
+    incidents = Incident.objects.filter(
+        case_id__in=again.values("case_id"), occurred_at__gt=after, occurred_at__lt=until
+    )
+    roles = _roles(Party.objects.filter(case_id__in=incidents.values("case_id")))
+    return [
+        LaterIncident(
+            local_date(at),
+            frozenset(roles[case_id][PartyRole.PERPETRATOR]),
+            frozenset(roles[case_id][PartyRole.VICTIM]),
+        )
+        for case_id, at in incidents.values_list("case_id", "occurred_at").iterator(chunk_size=5000)
+    ]
+
+
+def closed_cases(closed: QuerySet[Case]) -> dict[int, list[tuple[int, ClosedCase]]]:
+    """The closed cases by unit, as (case id, ClosedCase)."""
+    roles = _roles(Party.objects.filter(case__in=closed))
+    by_unit: dict[int, list[tuple[int, ClosedCase]]] = defaultdict(list)
+    for pk, unit_id, closed_at in closed.values_list("pk", "unit_id", "closed_at").iterator(
+        chunk_size=5000
+    ):
+        assert closed_at is not None  # the callers ask for a closing time
+        by_unit[unit_id].append(
+            (
+                pk,
+                ClosedCase(
+                    local_date(closed_at),
+                    frozenset(roles[pk][PartyRole.PERPETRATOR]),
+                    frozenset(roles[pk][PartyRole.VICTIM]),
+                ),
+            )
+        )
+    return by_unit
+
+
+REOFFENDING_MONTHS = 12  # the longest follow-up; the 6-month figure reads the same rows
+
+
+def data_version() -> str:
+    """The audit chain head, which every action moves (see results.py)."""
+    head = ChainHead.objects.filter(id=1).values_list("seq", "mac").first()
+    return f"{head[0]}-{head[1]}" if head else "0"
+
+
+@functools.lru_cache(maxsize=8)
+def _reoffending_rows(
+    period: Period, version: str
+) -> tuple[dict[int, list[tuple[int, ClosedCase]]], list[LaterIncident]]:
+    """The closed cases of the period and the later incidents of their perpetrators, read once
+    for all four re-offending figures (and again only when the data has changed)."""
+    closed = Case.objects.filter(_in(period, "closed_at"), status=CaseStatus.CLOSED)
+    by_unit = closed_cases(closed)
+    last_day = add_months(period.end, REOFFENDING_MONTHS) + datetime.timedelta(days=1)
+    until = datetime.datetime.combine(last_day, datetime.time(), tzinfo=STOCKHOLM)
+    later = later_incidents(closed, period.lower(), until) if by_unit else []
+    return by_unit, later
+
+
+def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:
+    by_unit, later = _reoffending_rows(period, data_version())
+    return {
+        unit: formulas.reoffending(
+            [case for _pk, case in cases], later, months=months, today=today, partner=partner
+        )
+        for unit, cases in by_unit.items()
+    }
+
+
+def reoffending_6(period: Period, today: datetime.date) -> Result:
+    return _reoffending(period, today, 6, "any")
+
+
+def reoffending_12(period: Period, today: datetime.date) -> Result:
+    return _reoffending(period, today, 12, "any")
+
+
+def reoffending_12_same(period: Period, today: datetime.date) -> Result:
+    return _reoffending(period, today, 12, "same")
+
+
+def reoffending_12_new(period: Period, today: datetime.date) -> Result:
+    return _reoffending(period, today, 12, "new")
