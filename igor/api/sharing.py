@@ -106,9 +106,9 @@ def _own_person(request: HttpRequest, person_id: int) -> Person:
 @router.get(
     "/{person_id}/sharing",
     response=responses(200, list[BasisOut], 404, 422),
-    operation_id="sharing_bases_list",
+    operation_id="sharing_list",
 )
-def sharing_bases_list(
+def sharing_list(
     request: HttpRequest, person_id: int, role: ActingRoleHeader = None
 ) -> list[BasisOut]:
     """Every consent and statutory disclosure about the person, newest first, with its state."""
@@ -129,9 +129,9 @@ def sharing_bases_list(
 @router.post(
     "/{person_id}/consents",
     response=responses(201, BasisOut, 404, *BODY_ERRORS),
-    operation_id="sharing_consent_create",
+    operation_id="consents_create",
 )
-def sharing_consent_create(
+def consents_create(
     request: HttpRequest, person_id: int, payload: ConsentIn, role: ActingRoleHeader = None
 ) -> Status[BasisOut]:
     """Record the person's oral consent, given before a witness, for the other agency of the

@@ -9,8 +9,10 @@ them, with their audit events, for people to click through.
 from __future__ import annotations
 
 from igor.accounts.models import User
+from igor.cases.actions import add_party
 from igor.cases.models import Case, Party, PartyRole
 from igor.lib.pdf import render_pdf
+from igor.people.actions import register_person
 from igor.sharing import actions
 from igor.sharing.categories import CATEGORIES
 from igor.sharing.models import ReportOfConcern, SharingBasis
@@ -106,8 +108,32 @@ def add_sharing_showcase() -> None:
     _reports_of_concern(police, social)
 
 
+def _a_child_in_a_case(police: User) -> list[Party]:
+    """A child of a police case; if the generated families have none, a child is added to the
+    first open case (the report-of-concern workflow needs one)."""
+    children = _parties(police, PartyRole.CHILD)
+    if children:
+        return children
+    case = (
+        Case.objects.filter(
+            organisation_id=police.organisation_id or 0, status__in=["open", "active"]
+        )
+        .filter(unit_id__in=police.unit_ids())
+        .order_by("opened_at", "id")
+        .first()
+    )
+    if case is None:
+        return []
+    child = register_person(
+        actor=police,
+        unit=case.unit,
+        details={"first_name": "Elsa", "last_name": "Barnsdotter", "identity_kind": "none"},
+    )
+    return [add_party(actor=police, case=case, person=child, role=PartyRole.CHILD)]
+
+
 def _reports_of_concern(police: User, social: User) -> None:
-    children = [p for p in _parties(police, PartyRole.CHILD)]
+    children = _a_child_in_a_case(police)
     seen_cases: set[int] = set()
     made: list[ReportOfConcern] = []
     for party in children:

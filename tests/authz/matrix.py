@@ -799,9 +799,9 @@ API_OPERATIONS: dict[str, Operation] = {
             disclosed="journal_entry",
         ),
         # --- sharing: for the person's own organisation (the controller) only
-        Operation("sharing_bases_list", "GET", "record_sharing", target="person", writes=True),
+        Operation("sharing_list", "GET", "record_sharing", target="person", writes=True),
         Operation(
-            "sharing_consent_create",
+            "consents_create",
             "POST",
             "record_sharing",
             target="person",

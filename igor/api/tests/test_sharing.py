@@ -1,4 +1,4 @@
-"""sharing_bases_list, sharing_consent_create, disclosures_list."""
+"""sharing_list, consents_create, disclosures_list."""
 
 from __future__ import annotations
 

@@ -54,9 +54,9 @@ class Command(BaseCommand):
         anchor = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
+        add_sharing_showcase()  # consent, approval, reports of concern, by the unit's staff
         if not options["no_users"]:
             add_demo_study(anchor)  # a study needs the demo lead and researcher
-            add_sharing_showcase()  # consent, approval, reports of concern by the demo staff
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
