@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "igor.people",
     "igor.cases",
     "igor.sharing",
+    "igor.support",
     "igor.stats",
     "igor.api",
     "django_tasks",

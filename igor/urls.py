@@ -14,6 +14,7 @@ urlpatterns = [
     path("personer/", include("igor.people.urls")),
     path("arenden/", include("igor.cases.urls")),
     path("delning/", include("igor.sharing.urls")),
+    path("stod/", include("igor.support.urls")),
     path("logg/", include("igor.audit.urls")),
     path("statistik/", include("igor.stats.urls")),
     path("api/v1/", api.urls),

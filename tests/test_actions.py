@@ -26,6 +26,7 @@ from igor.people.models import Person
 from igor.sharing import actions as sharing
 from igor.stats import actions as stats
 from igor.stats.models import Extract, Study
+from igor.support import actions as support
 from tests.builders import make_case, make_person
 from tests.personas import Personas, logged_in
 
@@ -158,6 +159,74 @@ def _past() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=1)
 
 
+def _provider(w: World, kind: str = "treatment") -> object:
+    return support.add_provider(
+        actor=w.p.lead_a, unit=w.p.unit_a, details={"name": f"Utförare {kind}", "kind": kind}
+    )
+
+
+def _referral(w: World) -> object:
+    return support.send_referral(
+        actor=w.p.police_a,
+        case=w.case,
+        person=w.other,
+        provider=_provider(w),  # type: ignore[arg-type]
+        purpose="Behandling",
+        sent_on=timezone.localdate(),
+    )
+
+
+def _intervention(w: World) -> object:
+    return support.record_intervention(
+        actor=w.p.police_a,
+        case=w.case,
+        person=w.person,
+        kind="advice",
+        started_on=timezone.localdate(),
+    )
+
+
+def _transport(w: World) -> object:
+    return support.book_transport(
+        actor=w.p.police_a,
+        case=w.case,
+        person=w.person,
+        purpose="police_interview",
+        departs_at=timezone.now() + datetime.timedelta(hours=3),
+        from_place="A",
+        to_place="B",
+    )
+
+
+def _placement(w: World) -> object:
+    return support.place_in_shelter(
+        actor=w.p.police_a,
+        case=w.case,
+        person=w.person,
+        provider=_provider(w, "sheltered_housing"),  # type: ignore[arg-type]
+        moved_in_on=timezone.localdate(),
+        address="Hemlig väg 3",
+    )
+
+
+def _legal(w: World) -> object:
+    return support.record_legal_process(
+        actor=w.p.police_a, case=w.case, report_number="K1234-26", details={}
+    )
+
+
+def _after(
+    prepare: Callable[[World], object], act: Callable[[World, Any], object]
+) -> Callable[[World], Callable[[], object]]:
+    """A setup that prepares a row first (its events are not the action's), then acts on it."""
+
+    def setup(w: World) -> Callable[[], object]:
+        ready = prepare(w)
+        return lambda: act(w, ready)
+
+    return setup
+
+
 # Each action: a setup step that prepares what the call needs and returns the call itself.
 SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "accounts.record_login": lambda w: (
@@ -247,6 +316,131 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
             object_type="person",
             object_id=w.person.pk,
             reason="Akut fara för den utsatta i natt, behöver adressen",
+        )
+    ),
+    "support.add_provider": lambda w: lambda: _provider(w),
+    "support.update_provider": _after(
+        lambda w: _provider(w),
+        lambda w, p: support.update_provider(
+            actor=w.p.lead_a,
+            provider=p,  # type: ignore[arg-type]
+            details={"capacity": 4},
+        ),
+    ),
+    "support.plan_outreach": lambda w: (
+        lambda: support.plan_outreach(
+            actor=w.p.police_a,
+            case=w.case,
+            person=w.other,
+            method="home_visit",
+            planned_for=timezone.now() + datetime.timedelta(days=1),
+        )
+    ),
+    "support.record_outreach": lambda w: (
+        lambda: support.record_outreach(
+            actor=w.p.police_a,
+            case=w.case,
+            person=w.other,
+            method="home_visit",
+            done_at=_past(),
+            result="reached",
+            offer="treatment",
+            answer="thinking",
+            follow_up_on=timezone.localdate(),
+        )
+    ),
+    "support.send_referral": _after(
+        lambda w: _provider(w),
+        lambda w, p: support.send_referral(
+            actor=w.p.police_a,
+            case=w.case,
+            person=w.other,
+            provider=p,  # type: ignore[arg-type]
+            purpose="Behandling",
+            sent_on=timezone.localdate(),
+        ),
+    ),
+    "support.update_referral": _after(
+        lambda w: _referral(w),
+        lambda w, r: support.update_referral(
+            actor=w.p.police_a, referral=r, status="accepted", on=timezone.localdate()
+        ),
+    ),
+    "support.record_intervention": lambda w: lambda: _intervention(w),
+    "support.end_intervention": _after(
+        lambda w: _intervention(w),
+        lambda w, i: support.end_intervention(
+            actor=w.p.police_a, intervention=i, ended_on=timezone.localdate(), outcome="achieved"
+        ),
+    ),
+    "support.book_transport": lambda w: lambda: _transport(w),
+    "support.set_transport_status": _after(
+        lambda w: _transport(w),
+        lambda w, t: support.set_transport_status(
+            actor=w.p.police_a, transport=t, status="cancelled"
+        ),
+    ),
+    "support.place_in_shelter": _after(
+        lambda w: _provider(w, "sheltered_housing"),
+        lambda w, p: support.place_in_shelter(
+            actor=w.p.police_a,
+            case=w.case,
+            person=w.person,
+            provider=p,
+            moved_in_on=timezone.localdate(),
+            address="Hemlig väg 3",
+        ),
+    ),
+    "support.end_placement": _after(
+        lambda w: _placement(w),
+        lambda w, p: support.end_placement(
+            actor=w.p.police_a, placement=p, moved_out_on=timezone.localdate()
+        ),
+    ),
+    "support.reveal_protected_places": lambda w: (
+        lambda: support.reveal_protected_places(actor=w.p.police_a, case=w.case, reason="Transport")
+    ),
+    "support.record_legal_process": lambda w: lambda: _legal(w),
+    "support.add_legal_event": _after(
+        lambda w: _legal(w),
+        lambda w, p: support.add_legal_event(
+            actor=w.p.police_a,
+            process=p,
+            kind="main_hearing",
+            at=timezone.now() + datetime.timedelta(days=10),
+        ),
+    ),
+    "support.create_task": lambda w: (
+        lambda: support.create_task(
+            actor=w.p.police_a, unit=w.p.unit_a, title="Ring", due_on=timezone.localdate()
+        )
+    ),
+    "support.complete_task": _after(
+        lambda w: support.create_task(
+            actor=w.p.police_a, unit=w.p.unit_a, title="Ring", due_on=timezone.localdate()
+        ),
+        lambda w, t: support.complete_task(actor=w.p.police_a, task=t),
+    ),
+    "support.record_snapshot": lambda w: (
+        lambda: support.record_snapshot(
+            actor=w.p.police_a,
+            case=w.case,
+            person=w.other,
+            stage="intake",
+            details={
+                "danger_level": "high",
+                "violence_ongoing": "yes",
+                "safety": "unsafe",
+                "support_received": "no",
+            },
+        )
+    ),
+    "support.close_case": lambda w: (
+        lambda: support.close_case(
+            actor=w.p.police_a,
+            case=w.case,
+            reason="goals_met",
+            override_reason="Inga mätningar gjordes",
         )
     ),
 }
@@ -345,6 +539,25 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "sharing.receive_report_of_concern": [("update", "report_of_concern")],
     "sharing.respond_to_report_of_concern": [("update", "report_of_concern")],
     "sharing.break_the_glass": [("break_glass", "person")],
+    "support.add_provider": [("create", "provider")],
+    "support.update_provider": [("update", "provider")],
+    "support.plan_outreach": [("create", "outreach_contact")],
+    "support.record_outreach": [("create", "outreach_contact"), ("create", "task")],
+    "support.send_referral": [("create", "referral"), ("create", "task")],
+    "support.update_referral": [("update", "referral")],
+    "support.record_intervention": [("create", "intervention")],
+    "support.end_intervention": [("update", "intervention")],
+    "support.book_transport": [("create", "transport")],
+    "support.set_transport_status": [("update", "transport")],
+    "support.place_in_shelter": [("create", "shelter_placement"), ("update", "person")],
+    "support.end_placement": [("update", "shelter_placement")],
+    "support.reveal_protected_places": [("reveal", "support_places")],
+    "support.record_legal_process": [("create", "legal_process")],
+    "support.add_legal_event": [("create", "legal_event"), ("create", "task")],
+    "support.create_task": [("create", "task")],
+    "support.complete_task": [("update", "task")],
+    "support.record_snapshot": [("create", "outcome_snapshot")],
+    "support.close_case": [("create", "case_closure"), ("update", "case")],
     "stats.register_study": [("create", "study")],
     "stats.request_extract": [("create", "extract")],
     "stats.retry_extract": [("update", "extract")],

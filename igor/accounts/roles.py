@@ -32,6 +32,7 @@ class Cap(StrEnum):
     REGISTER_STUDIES = "register_studies"  # register research studies for the own units
     MANAGE_USERS = "manage_users"
     USE_API = "use_api"
+    MANAGE_PROVIDERS = "manage_providers"  # keep the unit's registry of support providers
 
 
 _CASE_WORK = frozenset(
@@ -49,7 +50,13 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.POLICE_OFFICER: _CASE_WORK,
     Role.SOCIAL_WORKER: _CASE_WORK,
     Role.UNIT_LEAD: _CASE_WORK
-    | {Cap.VIEW_AUDIT, Cap.VIEW_STATISTICS, Cap.REGISTER_STUDIES, Cap.APPROVE_DISCLOSURE},
+    | {
+        Cap.VIEW_AUDIT,
+        Cap.VIEW_STATISTICS,
+        Cap.REGISTER_STUDIES,
+        Cap.MANAGE_PROVIDERS,
+        Cap.APPROVE_DISCLOSURE,
+    },
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),
 }

@@ -8,6 +8,7 @@ assets from other hosts); the schema itself is at /api/v1/openapi.json.
 from igor.api import cases, incidents, journal, persons, sharing
 from igor.api.auth import TokenAuth
 from igor.api.errors import IgorNinjaAPI, install_handlers
+from igor.support import api as support
 
 api = IgorNinjaAPI(
     title="IGOR API",
@@ -27,3 +28,4 @@ api.add_router("/cases", cases.router)
 api.add_router("/cases", incidents.router)
 api.add_router("/cases", journal.router)
 api.add_router("/persons", sharing.router)
+api.add_router("", support.router)

@@ -35,7 +35,15 @@ CASE_WORK = frozenset(
         "use_api",
     }
 )
-LEAD_ONLY = frozenset({"view_audit", "view_statistics", "register_studies", "approve_disclosure"})
+LEAD_ONLY = frozenset(
+    {
+        "view_audit",
+        "view_statistics",
+        "register_studies",
+        "manage_providers",
+        "approve_disclosure",
+    }
+)
 ROLE_CAN: dict[str, frozenset[str]] = {
     "police_a": CASE_WORK,
     "social_a": CASE_WORK,
@@ -135,7 +143,7 @@ STATES: dict[str, State] = {
 
 PUBLIC = "public"  # @login_not_required
 STAFF = "staff"  # any logged-in, verified staff member
-OBJECT_TARGETS = ("person", "case", "incident", "report")
+OBJECT_TARGETS = ("person", "case", "incident", "task", "report")
 # No sharing state discloses a draft report of concern: only its authors see it.
 NEVER = frozenset({"a draft report of concern"})
 # A research study of the wall's unit, registered by its lead, naming the researcher; its extract.
@@ -158,7 +166,9 @@ class Page:
     name: str
     methods: tuple[str, ...]
     access: str  # PUBLIC, STAFF or a capability
-    target: str | None = None  # "person" | "case" | "incident" | "staff_user" | None
+    target: str | None = None  # "person" | "case" | "incident" | "task" | "staff_user" |
+    # "provider" | None
+    item: str | None = None  # the world row (World.extra) a route's item_pk names
     needs: frozenset[str] = frozenset()  # categories a reader across the wall needs covered
     writes: bool = False  # loaded for edit: only the owning organisation
     ok: Mapping[str, str] = field(default_factory=dict)  # outcome per method when allowed
@@ -270,6 +280,117 @@ def _incomplete_concern_payload(world: World, context: PageContext) -> dict[str,
 def _concern_step_payload(world: World, context: PageContext) -> dict[str, Any]:
     # The recipient's step on a draft: refused with a message, nothing changes.
     return {"step": "respond", "response": "Återkoppling"}
+# --- support payloads: each names the world's own rows (World.extra)
+
+
+def _outreach_plan_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.perpetrator.pk,
+        "method": "home_visit",
+        "planned_for": "2099-01-05T18:00",
+    }
+
+
+def _outreach_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.perpetrator.pk,
+        "method": "home_visit",
+        "done_at": "2025-03-02T18:00",
+        "result": "not_reached",
+    }
+
+
+def _referral_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.perpetrator.pk,
+        "provider": world.extra["provider"].pk,
+        "purpose": "Behandlingsprogram",
+        "sent_on": "2025-03-03",
+    }
+
+
+def _referral_step_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"status": "withdrawn", "on": world.extra["referral"].sent_on.isoformat()}
+
+
+def _intervention_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"person": world.subject.pk, "kind": "advice", "started_on": "2025-03-01"}
+
+
+def _end_intervention_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"ended_on": world.extra["intervention"].started_on.isoformat(), "outcome": "achieved"}
+
+
+def _transport_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.subject.pk,
+        "purpose": "court",
+        "departs_at": "2099-01-05T08:00",
+        "from_place": "Hämtplats",
+        "to_place": "Stockholms tingsrätt",
+    }
+
+
+def _transport_status_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"status": "cancelled"}
+
+
+def _placement_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.subject.pk,
+        "provider": world.extra["provider"].pk,
+        "moved_in_on": "2025-03-01",
+        "address": "Hemlig gata 1",
+    }
+
+
+def _move_out_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"moved_out_on": world.extra["placement"].moved_in_on.isoformat()}
+
+
+def _support_reveal_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"reason": "Ska köra henne till förhöret"}
+
+
+def _legal_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"report_number": "K555-26", "investigation": "ongoing"}
+
+
+def _legal_event_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "process": world.extra["legal_process"].pk,
+        "kind": "main_hearing",
+        "at": "2099-02-01T09:30",
+    }
+
+
+def _snapshot_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "person": world.perpetrator.pk,
+        "stage": "intake",
+        "danger_level": "high",
+        "violence_ongoing": "yes",
+        "safety": "unsafe",
+        "support_received": "no",
+    }
+
+
+def _close_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # No reason: the form again. Closing the world's case would hide it from the case list the
+    # other cells check; closing is tested on its own.
+    return {"note": "Avslut"}
+
+
+def _task_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"title": "Ring socialtjänsten", "due_on": "2099-01-01", "unit": context.unit_id or ""}
+
+
+def _provider_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"name": f"Ny utförare {context.who.name}", "kind": "treatment", "active": "on"}
+
+
+def _provider_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"name": world.extra["provider"].name, "kind": "sheltered_housing", "capacity": "6"}
 
 
 def _study_payload(world: World, context: PageContext) -> dict[str, Any]:
@@ -305,6 +426,10 @@ def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
         for method, outcome in (("GET", get), ("POST", post))
     }
 
+
+# A case's support rows: across the wall they need the case and (until the sharing model has a
+# support category) the journal covered; see igor/support/access.py.
+SUPPORT_NEEDS = _covers("cases", "journal")
 
 READ = ("GET",)
 FORM = ("GET", "POST")
@@ -505,6 +630,191 @@ PAGES: dict[str, Page] = {
             ok={"GET": "200", "POST": "302"},
             payload=_journal_payload,
         ),
+        # --- support
+        Page("support:caseload", READ, "view_case_data", ok={"GET": "200"}),
+        Page("support:calendar", READ, "view_case_data", ok={"GET": "200"}),
+        Page("support:tasks", READ, "view_case_data", ok={"GET": "200"}),
+        Page(
+            "support:add_task",
+            FORM,
+            "edit_case_data",
+            ok={"GET": "200", "POST": "302"},
+            payload=_task_payload,
+        ),
+        Page(
+            "support:complete_task",
+            ACTION,
+            "edit_case_data",
+            target="task",  # an organisation's own work list: never across the wall
+            writes=True,
+            ok={"POST": "302"},
+            payload=_nothing,
+        ),
+        Page("support:providers", READ, "view_case_data", ok={"GET": "200"}),
+        Page(
+            "support:add_provider",
+            FORM,
+            "manage_providers",
+            ok={"GET": "200", "POST": "302"},
+            payload=_provider_payload,
+        ),
+        Page(
+            "support:edit_provider",
+            FORM,
+            "manage_providers",
+            target="provider",
+            ok={"GET": "200", "POST": "302"},
+            payload=_provider_edit_payload,
+        ),
+        Page(
+            "support:case",
+            READ,
+            "view_case_data",
+            target="case",
+            needs=SUPPORT_NEEDS,
+            ok={"GET": "200"},
+        ),
+        Page(
+            "support:reveal",
+            ACTION,
+            "reveal_protected",
+            target="case",
+            needs=SUPPORT_NEEDS,
+            # The owner works with the world's person using violence (a party of the case), so
+            # the shelter address stays hidden from him too (A5); across the wall never.
+            ok={"POST": "403"},
+            payload=_support_reveal_payload,
+        ),
+        Page(
+            "support:plan_outreach",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_outreach_plan_payload,
+        ),
+        Page(
+            "support:record_outreach",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_outreach_payload,
+        ),
+        Page(
+            "support:add_referral",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_referral_payload,
+        ),
+        Page(
+            "support:referral_step",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="referral",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_referral_step_payload,
+        ),
+        Page(
+            "support:add_intervention",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_intervention_payload,
+        ),
+        Page(
+            "support:end_intervention",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="intervention",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_end_intervention_payload,
+        ),
+        Page(
+            "support:add_transport",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_transport_payload,
+        ),
+        Page(
+            "support:transport_status",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="transport",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_transport_status_payload,
+        ),
+        Page(
+            "support:add_placement",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_placement_payload,
+        ),
+        Page(
+            "support:end_placement",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="placement",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_move_out_payload,
+        ),
+        Page(
+            "support:legal",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_legal_payload,
+        ),
+        Page(
+            "support:add_legal_event",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_legal_event_payload,
+        ),
+        Page(
+            "support:snapshot",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_snapshot_payload,
+        ),
+        Page(
+            "support:close",
+            FORM,
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},
+            payload=_close_payload,
+        ),
         # --- sharing, audit
         Page(
             "sharing:break_glass",
@@ -643,6 +953,8 @@ def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
         return "403"
     if method not in page.methods:
         return "405"
+    if page.target == "provider":  # the unit's registry: its leads, whichever organisation
+        return page.ok[method] if wall.unit_id in who.unit_ids else "404"
     if page.target in RESEARCH_TARGETS:
         return page.ok[method] if sees_study(wall, who) else "404"
     if page.target not in OBJECT_TARGETS or wall.owns(who):
@@ -708,6 +1020,17 @@ def _api_consent(world: World) -> dict[str, Any]:
         "purpose": "Samordnat stöd",
         "witness": "Vera Vittne",
         **giver,
+    }
+
+
+def _api_outreach(world: World) -> dict[str, Any]:
+    return {
+        "person": world.perpetrator.pk,
+        "method": "phone",
+        "done_at": "2025-03-02T18:00:00+01:00",
+        "result": "reached",
+        "offer": "treatment",
+        "answer": "thinking",
     }
 
 
@@ -810,6 +1133,33 @@ API_OPERATIONS: dict[str, Operation] = {
             payload=_api_consent,
         ),
         Operation("disclosures_list", "GET", "record_sharing", target="person", writes=True),
+        Operation(
+            "outreach_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=SUPPORT_NEEDS,
+            disclosed="case",
+        ),
+        Operation(
+            "outreach_create",
+            "POST",
+            "edit_case_data",
+            target="case",
+            writes=True,
+            ok="201",
+            payload=_api_outreach,
+        ),
+        Operation(
+            "referrals_list",
+            "GET",
+            "view_case_data",
+            target="case",
+            needs=SUPPORT_NEEDS,
+            disclosed="case",
+        ),
+        Operation("tasks_list", "GET", "view_case_data"),
+        Operation("providers_list", "GET", "view_case_data"),
     )
 }
 

@@ -22,6 +22,7 @@ from igor.people import actions as people_actions
 from igor.people.models import Person
 from igor.sharing import actions as sharing_actions
 from igor.sharing.models import ReportOfConcern, SharingBasis
+from igor.support import actions as support_actions
 from tests.authz.matrix import ALL_CATEGORIES, STATES
 from tests.personas import Personas
 
@@ -135,8 +136,54 @@ def build_world(personas: Personas, state: str, number: int) -> World:
         journal=journal,
         report=report,
     )
+    world.extra = _support_rows(personas, world)
     world.basis = _put_in_state(personas, world)
     return world
+
+
+def _support_rows(personas: Personas, world: World) -> dict[str, Any]:
+    """One row of each kind the support pages open by id, in the world's case."""
+    owner, case, today = personas.police_a, world.case, timezone.localdate()
+    provider = support_actions.add_provider(
+        actor=personas.lead_a,
+        unit=personas.unit_a,
+        details={"name": f"Skyddat boende {world.tag}", "kind": "sheltered_housing"},
+    )
+    victim = {"actor": owner, "case": case, "person": world.subject}
+    referral = support_actions.send_referral(
+        **{**victim, "person": world.perpetrator},
+        provider=provider,
+        purpose="Behandling",
+        sent_on=today,
+    )
+    intervention = support_actions.record_intervention(
+        **victim, kind="advice", started_on=today - 2 * DAY
+    )
+    transport = support_actions.book_transport(
+        **victim,
+        purpose="police_interview",
+        departs_at=timezone.now() + DAY,
+        from_place=f"Hämtplats{world.tag}",
+        to_place="Polishuset Kungsholmen",
+    )
+    placement = support_actions.place_in_shelter(
+        **victim, provider=provider, moved_in_on=today - 3 * DAY, address=f"Boendeadress{world.tag}"
+    )
+    process = support_actions.record_legal_process(
+        actor=owner, case=case, report_number=f"K{world.number}0001-26", details={}
+    )
+    task = support_actions.create_task(
+        actor=owner, unit=personas.unit_a, title="Ring tillbaka", due_on=today, assignee=owner
+    )
+    return {
+        "provider": provider,
+        "referral": referral,
+        "intervention": intervention,
+        "transport": transport,
+        "placement": placement,
+        "legal_process": process,
+        "task": task,
+    }
 
 
 def _scope(categories: frozenset[str]) -> dict[str, bool]:

@@ -55,6 +55,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
         add_sharing_showcase()  # consent, approval, reports of concern, by the unit's staff
+        from igor.demo.support import add_support_demo
+
+        add_support_demo(now=anchor, seed=seed)
         if not options["no_users"]:
             add_demo_study(anchor)  # a study needs the demo lead and researcher
         elapsed = time.monotonic() - started
