@@ -84,8 +84,8 @@ CATEGORIES: tuple[Category, ...] = (
         "support",
         _("Support and treatment status"),
         _("Offers, referrals, treatment and support interventions and their status."),
-        level="person",
-        requires=PERSON,
+        level="case",
+        requires=CASE,
     ),
     Category(
         "journal",

@@ -280,6 +280,8 @@ def _incomplete_concern_payload(world: World, context: PageContext) -> dict[str,
 def _concern_step_payload(world: World, context: PageContext) -> dict[str, Any]:
     # The recipient's step on a draft: refused with a message, nothing changes.
     return {"step": "respond", "response": "Återkoppling"}
+
+
 # --- support payloads: each names the world's own rows (World.extra)
 
 

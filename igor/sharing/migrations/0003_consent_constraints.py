@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='sharingbasis',
-            constraint=models.CheckConstraint(condition=models.Q(('covers_support', False), ('covers_person', True), _connector='OR'), name='basis_support_needs_person'),
+            constraint=models.CheckConstraint(condition=models.Q(('covers_support', False), ('covers_cases', True), _connector='OR'), name='basis_support_needs_cases'),
         ),
         migrations.AddConstraint(
             model_name='sharingbasis',
