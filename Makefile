@@ -8,7 +8,7 @@ DEMO_PERSONS ?= 2000
 # pytest-xdist workers; browser tests run in their own pass.
 WORKERS ?= 2
 
-.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto demo-big messages clean
+.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto bench-matching bench-tips demo-big messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,10 +50,39 @@ pytest: $(VENV)/.installed-dev messages
 
 test: lint typecheck migrations-check pytest
 
-bench: bench-pages bench-crypto
+bench: bench-pages bench-crypto bench-matching bench-tips
 
 bench-pages: $(VENV)/.installed-dev
 	IGOR_TESTING=1 $(BIN)/igor bench_pages
+
+# Tip submissions per second ÷ a one-row Django view, one server, load from another process.
+bench-tips: $(VENV)/.installed-dev
+	rm -rf var-bench-tips && mkdir -p var-bench-tips
+	IGOR_TESTING=1 IGOR_VAR_DIR=var-bench-tips $(BIN)/igor bench_tips
+
+# The matching benchmark's peer, splink, lives in an environment of its own: never a dependency.
+BENCH_VENV := .venv-bench
+MATCH_SIZES ?= 10000,100000
+MATCH_QUERIES ?= 300
+MATCH_FILE_PERSONS ?= 500000
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres
+
+$(BENCH_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet "splink>=5,<6"
+	touch $@
+
+# Precision, recall, F1, p50/p95 per register size on SQLite, then on PostgreSQL (BENCH_POSTGRES,
+# skipped when unreachable), each against the floor and splink; `MATCH_SIZES=10000,100000,1000000`.
+bench-matching: $(VENV)/.installed-dev $(BENCH_VENV)/.installed
+	IGOR_TESTING=1 $(BIN)/igor bench_matching --sizes $(MATCH_SIZES) --queries $(MATCH_QUERIES) \
+		--splink-python $(BENCH_VENV)/bin/python --dir var-bench-matching
+	if $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_POSTGRES)').close()" 2>/dev/null; then \
+		DATABASE_URL=$(BENCH_POSTGRES) IGOR_TESTING=1 $(BIN)/igor bench_matching --sizes $(MATCH_SIZES) \
+		--queries $(MATCH_QUERIES) --splink-python $(BENCH_VENV)/bin/python --dir var-bench-matching; \
+	else echo "PostgreSQL at $(BENCH_POSTGRES) not reachable: skipped"; fi
+	IGOR_TESTING=1 $(BIN)/igor bench_matching_files --persons $(MATCH_FILE_PERSONS) \
+		--splink-python $(BENCH_VENV)/bin/python --dir var-bench-matching
 
 # Encryption at rest: primitives, and person saves/loads against the same without encryption,
 # on a throwaway SQLite database.

@@ -71,12 +71,15 @@ INSTALLED_APPS = [
     "igor.support",
     "igor.stats",
     "igor.api",
+    "igor.tips",
     "django_tasks",
     "django_tasks_db",
     "igor.demo",  # management commands only: demo data and the page benchmark
 ]
 
 MIDDLEWARE = [
+    # First in, last out: strips identifying headers from public tip pages before anything sees them.
+    "igor.tips.anonymity.AnonymousRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -251,6 +254,29 @@ CONTENT_SECURITY_POLICY = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# The public tip line (igor.tips). Limits are counted in memory only, never stored.
+TIPS_RETENTION_DAYS = env_int("IGOR_TIPS_RETENTION_DAYS", 90)  # tips that led to nothing
+TIPS_DIALOGUE_DAYS = env_int("IGOR_TIPS_DIALOGUE_DAYS", 90)  # how long a receipt code works
+# A half-filled form's lifetime; the anonymous session ends after IGOR_SESSION_IDLE_SECONDS anyway.
+TIPS_DRAFT_MINUTES = env_int("IGOR_TIPS_DRAFT_MINUTES", 30)
+TIPS_SENDS_PER_CLIENT_HOUR = env_int("IGOR_TIPS_SENDS_PER_CLIENT_HOUR", 10)
+TIPS_SENDS_GLOBAL_HOUR = env_int("IGOR_TIPS_SENDS_GLOBAL_HOUR", 1000)
+TIPS_CODE_TRIES_PER_CLIENT_HOUR = env_int("IGOR_TIPS_CODE_TRIES_PER_CLIENT_HOUR", 10)
+TIPS_CODE_TRIES_GLOBAL_HOUR = env_int("IGOR_TIPS_CODE_TRIES_GLOBAL_HOUR", 2000)
+# Where the quick exit goes: a neutral page (weather), never back to us.
+# The public address printed on posters and in their QR codes; empty: the address of the request.
+TIPS_PUBLIC_BASE_URL = env_str("IGOR_TIPS_PUBLIC_BASE_URL", "")
+TIPS_QUICK_EXIT_URL = env_str("IGOR_TIPS_QUICK_EXIT_URL", "https://www.smhi.se/")
+# Staff notifications ("new tip", never its content) go by e-mail to triage staff.
+EMAIL_BACKEND = env_str(
+    "IGOR_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or TESTING
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("IGOR_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = env_str("IGOR_EMAIL_FROM", "igor@localhost")
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,8 @@ urlpatterns = [
     path("delning/", include("igor.sharing.urls")),
     path("stod/", include("igor.support.urls")),
     path("logg/", include("igor.audit.urls")),
+    path("tips/", include("igor.tips.urls")),
+    path("t/", include("igor.tips.public_urls")),
     path("statistik/", include("igor.stats.urls")),
     path("api/v1/", api.urls),
 ]

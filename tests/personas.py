@@ -24,6 +24,8 @@ class Personas:
     police_b: User
     social_b: User
     lead_b: User
+    triage_a: User
+    triage_b: User
     researcher: User
     admin: User
     unit_a: Unit
@@ -43,6 +45,8 @@ class Personas:
                 "police_b",
                 "social_b",
                 "lead_b",
+                "triage_a",
+                "triage_b",
                 "researcher",
                 "admin",
             )
@@ -72,6 +76,8 @@ def make_personas() -> Personas:
         police_b=users["polis.norrmalm"],
         social_b=users["soc.norrmalm"],
         lead_b=users["chef.norrmalm"],
+        triage_a=users["tips.sodermalm"],
+        triage_b=users["tips.norrmalm"],
         researcher=users["forskare"],
         admin=users["admin"],
         unit_a=unit_a,

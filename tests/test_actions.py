@@ -22,11 +22,16 @@ from igor.audit.record import verify
 from igor.cases import actions as cases
 from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people import actions as people
-from igor.people.models import Person
+from igor.people.matching import record_of
+from igor.people.models import DuplicatePair, Person
+from igor.people.scoring import DEFAULT_MODEL
 from igor.sharing import actions as sharing
 from igor.stats import actions as stats
 from igor.stats.models import Extract, Study
 from igor.support import actions as support
+from igor.tips import actions as tips
+from igor.tips.receipts import code_digest
+from igor.tips.tests.make import send_tip
 from tests.builders import make_case, make_person
 from tests.personas import Personas, logged_in
 
@@ -39,6 +44,8 @@ class World:
     case: Case
     victim: Party
     perpetrator: Party
+    social_person: Person  # social services' rows, which the tip triage officer works with
+    social_case: Case
 
 
 @pytest.fixture
@@ -49,7 +56,17 @@ def world(personas: Personas) -> World:
     case = make_case(officer)
     victim = cases.add_party(actor=officer, case=case, person=person, role="victim")
     perpetrator = cases.add_party(actor=officer, case=case, person=other, role="perpetrator")
-    return World(personas, person, other, case, victim, perpetrator)
+    social = personas.social_a
+    return World(
+        personas,
+        person,
+        other,
+        case,
+        victim,
+        perpetrator,
+        make_person(social, first_name="Siv"),
+        make_case(social),
+    )
 
 
 def _consent(w: World) -> object:
@@ -93,6 +110,58 @@ def _statutory(w: World) -> Callable[[], object]:
 def _add_party(w: World) -> Callable[[], object]:
     child = make_person(w.p.police_a, first_name="Kim")
     return lambda: cases.add_party(actor=w.p.police_a, case=w.case, person=child, role="child")
+
+
+def _found_pair(w: World) -> list[tuple[Person, Person, object]]:
+    from igor.people.scoring import match
+
+    twin = make_person(w.p.police_a, first_name="Vera")
+    result = match(record_of(w.person), record_of(twin))
+    return [(w.person, twin, result)]
+
+
+def _stored_pair(w: World) -> DuplicatePair:
+    people.store_duplicate_pairs(
+        actor=None,
+        organisation_id=w.p.police_org_a.pk,
+        unit_id=w.p.unit_a.pk,
+        found=_found_pair(w),  # type: ignore[arg-type]
+        actor_label="igor dedupe",
+    )
+    return DuplicatePair.objects.get()
+
+
+def _store_pairs(w: World) -> Callable[[], object]:
+    found = _found_pair(w)
+    return lambda: people.store_duplicate_pairs(
+        actor=None,
+        organisation_id=w.p.police_org_a.pk,
+        unit_id=w.p.unit_a.pk,
+        found=found,  # type: ignore[arg-type]
+        actor_label="igor dedupe",
+    )
+
+
+def _merge(w: World) -> Callable[[], object]:
+    pair = _stored_pair(w)
+    return lambda: people.merge_persons(actor=w.p.police_a, pair=pair, survivor=w.person)
+
+
+def _distinct(w: World) -> Callable[[], object]:
+    pair = _stored_pair(w)
+    return lambda: people.mark_distinct(actor=w.p.police_a, pair=pair)
+
+
+def _undo_merge(w: World) -> Callable[[], object]:
+    pair = _stored_pair(w)
+    merge = people.merge_persons(actor=w.p.police_a, pair=pair, survivor=w.person)
+    return lambda: people.undo_merge(actor=w.p.police_a, merge=merge)
+
+
+def _repeat(w: World) -> Callable[[], object]:
+    later = make_case(w.p.police_a, "Ny partner")
+    Party.objects.create(case=later, person=w.other, role="perpetrator")
+    return lambda: people.note_repeat_perpetrator(actor=w.p.police_a, case=later, person=w.other)
 
 
 def _withdraw(w: World) -> Callable[[], object]:
@@ -256,6 +325,20 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "people.reveal_protected_details": lambda w: (
         lambda: people.reveal_protected_details(
             actor=w.p.police_a, person=w.person, reason="hot om våld i kväll"
+        )
+    ),
+    "people.store_duplicate_pairs": _store_pairs,
+    "people.merge_persons": _merge,
+    "people.undo_merge": _undo_merge,
+    "people.mark_distinct": _distinct,
+    "people.note_repeat_perpetrator": _repeat,
+    "people.save_match_model": lambda w: (
+        lambda: people.save_match_model(
+            actor=None,
+            actor_label="igor match_train",
+            model=DEFAULT_MODEL,
+            random_pairs=0,
+            candidate_pairs=0,
         )
     ),
     "cases.open_case": lambda w: lambda: make_case(w.p.social_a),
@@ -446,6 +529,104 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
 }
 
 
+def _tip(w: World, **summary: object) -> object:
+    sent = send_tip(w.p.unit_a)
+    if summary:
+        tips.write_summary(
+            actor=w.p.triage_a, tip=sent.tip, summary="Oro för en familj.", protect_tipster=False
+        )
+    return sent
+
+
+def _closed_tip(w: World) -> object:
+    tip = _tip(w, summary=True).tip  # type: ignore[attr-defined]
+    return tips.close_with_outcome(
+        actor=w.p.triage_a, tip=tip, outcome="no_action", reason="Inget att gå vidare med."
+    )
+
+
+def _tipster_reply(w: World) -> Callable[[], object]:
+    sent = _tip(w)
+    digest = code_digest(sent.code.replace(" ", ""))  # type: ignore[attr-defined]
+    return lambda: tips.tipster_reply(tip=sent.tip, body="Två barn bor där.", code_digest=digest)  # type: ignore[attr-defined]
+
+
+def _tipster_delete(w: World) -> Callable[[], object]:
+    sent = _tip(w)
+    tip = sent.tip  # type: ignore[attr-defined]
+    message = tips.tipster_reply(tip=tip, body="Fel svar.", code_digest="")
+    return lambda: tips.tipster_delete_reply(tip=tip, message_id=message.pk)
+
+
+def _tipster_reads(w: World) -> Callable[[], object]:
+    tip = _tip(w).tip  # type: ignore[attr-defined]
+    tips.reply_to_tipster(actor=w.p.triage_a, tip=tip, body="Hur gammal är han?")
+    return lambda: tips.mark_read_by_tipster(tip=tip)
+
+
+def _retention(w: World) -> Callable[[], object]:
+    _closed_tip(w)
+    later = timezone.now() + datetime.timedelta(days=400)
+    return lambda: tips.delete_for_retention(now=later)
+
+
+def _unlink(w: World) -> Callable[[], object]:
+    tip = _tip(w).tip  # type: ignore[attr-defined]
+    tips.link_person(actor=w.p.triage_a, tip=tip, person=w.social_person)
+    return lambda: tips.unlink_person(actor=w.p.triage_a, tip=tip, person_id=w.social_person.pk)
+
+
+def _reopen(w: World) -> Callable[[], object]:
+    tip = _closed_tip(w)
+    return lambda: tips.reopen(actor=w.p.triage_a, tip=tip)  # type: ignore[arg-type]
+
+
+def _help_entry(w: World) -> object:
+    return tips.save_help_entry(
+        actor=w.p.lead_a,
+        unit=w.p.unit_a,
+        entry=None,
+        details={"name": "Kvinnojouren", "helps_with": "Stöd", "position": 1},
+    )
+
+
+def _tip_line(w: World) -> object:
+    return tips.save_tip_line(actor=w.p.lead_a, unit=w.p.unit_a, slug="sodermalm", open=True)
+
+
+def _texts(w: World) -> Callable[[], object]:
+    _tip_line(w)
+    return lambda: tips.save_texts(
+        actor=w.p.lead_a, unit=w.p.unit_a, language="sv", texts={"intro": "Hej"}
+    )
+
+
+def _delete_help_entry(w: World) -> Callable[[], object]:
+    entry = _help_entry(w)
+    return lambda: tips.delete_help_entry(actor=w.p.lead_a, entry=entry)  # type: ignore[arg-type]
+
+
+def _on_tip(
+    act: Callable[[World, object], object], *, summary: bool = False
+) -> Callable[[World], Callable[[], object]]:
+    """Setup: a tip sent (and summarised) first; the call is the action alone."""
+
+    def setup(w: World) -> Callable[[], object]:
+        tip = _tip(w, **({"summary": True} if summary else {})).tip  # type: ignore[attr-defined]
+        return lambda: act(w, tip)
+
+    return setup
+
+
+def _close(w: World, tip: object) -> object:
+    return tips.close_with_outcome(
+        actor=w.p.triage_a,
+        tip=tip,
+        outcome="no_action",
+        reason="Inget att gå vidare med.",  # type: ignore[arg-type]
+    )
+
+
 def _study(w: World) -> Study:
     return stats.register_study(
         actor=w.p.lead_a,
@@ -496,6 +677,47 @@ def _download(w: World) -> Callable[[], object]:
 
 SETUP.update(
     {
+        "tips.submit": lambda w: lambda: _tip(w),
+        "tips.tipster_reply": _tipster_reply,
+        "tips.tipster_delete_reply": _tipster_delete,
+        "tips.mark_read_by_tipster": _tipster_reads,
+        "tips.update_triage": _on_tip(
+            lambda w, tip: tips.update_triage(
+                actor=w.p.triage_a,
+                tip=tip,
+                urgency="acute",
+                assigned_to=w.p.police_a,  # type: ignore[arg-type]
+            )
+        ),
+        "tips.write_summary": _on_tip(
+            lambda w, tip: tips.write_summary(
+                actor=w.p.triage_a,
+                tip=tip,
+                summary="Oro.",
+                protect_tipster=True,  # type: ignore[arg-type]
+            )
+        ),
+        "tips.link_person": _on_tip(
+            lambda w, tip: tips.link_person(actor=w.p.triage_a, tip=tip, person=w.social_person)  # type: ignore[arg-type]
+        ),
+        "tips.unlink_person": _unlink,
+        "tips.link_case": _on_tip(
+            lambda w, tip: tips.link_case(actor=w.p.triage_a, tip=tip, case=w.social_case)  # type: ignore[arg-type]
+        ),
+        "tips.open_case_from_tip": _on_tip(
+            lambda w, tip: tips.open_case_from_tip(actor=w.p.triage_a, tip=tip, title="Från tips"),  # type: ignore[arg-type]
+            summary=True,
+        ),
+        "tips.close_with_outcome": _on_tip(_close, summary=True),
+        "tips.reopen": _reopen,
+        "tips.reply_to_tipster": _on_tip(
+            lambda w, tip: tips.reply_to_tipster(actor=w.p.triage_a, tip=tip, body="Fråga")  # type: ignore[arg-type]
+        ),
+        "tips.delete_for_retention": _retention,
+        "tips.save_tip_line": lambda w: lambda: _tip_line(w),
+        "tips.save_texts": _texts,
+        "tips.save_help_entry": lambda w: lambda: _help_entry(w),
+        "tips.delete_help_entry": _delete_help_entry,
         "stats.register_study": lambda w: lambda: _study(w),
         "stats.request_extract": _request_extract,
         "stats.retry_extract": _failed_extract,
@@ -519,6 +741,12 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "people.register_person": [("create", "person")],
     "people.update_person": [("update", "person")],
     "people.reveal_protected_details": [("reveal", "person")],
+    "people.store_duplicate_pairs": [("create", "duplicate_pair")],
+    "people.merge_persons": [("merge", "person")],
+    "people.undo_merge": [("undo_merge", "person")],
+    "people.mark_distinct": [("update", "duplicate_pair")],
+    "people.note_repeat_perpetrator": [("create", "repeat_alert")],
+    "people.save_match_model": [("create", "match_model")],
     "cases.open_case": [("create", "case")],
     "cases.update_case": [("update", "case")],
     "cases.add_party": [("create", "party")],
@@ -539,6 +767,24 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "sharing.receive_report_of_concern": [("update", "report_of_concern")],
     "sharing.respond_to_report_of_concern": [("update", "report_of_concern")],
     "sharing.break_the_glass": [("break_glass", "person")],
+    "tips.submit": [("create", "tip")],
+    "tips.tipster_reply": [("create", "tip")],
+    "tips.tipster_delete_reply": [("delete", "tip")],
+    "tips.mark_read_by_tipster": [("read", "tip")],
+    "tips.update_triage": [("update", "tip")],
+    "tips.write_summary": [("update", "tip")],
+    "tips.link_person": [("link", "tip")],
+    "tips.unlink_person": [("unlink", "tip")],
+    "tips.link_case": [("link", "tip")],
+    "tips.open_case_from_tip": [("create", "case"), ("link", "tip")],
+    "tips.close_with_outcome": [("close", "tip")],
+    "tips.reopen": [("reopen", "tip")],
+    "tips.reply_to_tipster": [("create", "tip")],
+    "tips.delete_for_retention": [("delete", "tip")],
+    "tips.save_tip_line": [("update", "tip_line")],
+    "tips.save_texts": [("update", "tip_line_text")],
+    "tips.save_help_entry": [("create", "help_entry")],
+    "tips.delete_help_entry": [("delete", "help_entry")],
     "support.add_provider": [("create", "provider")],
     "support.update_provider": [("update", "provider")],
     "support.plan_outreach": [("create", "outreach_contact")],

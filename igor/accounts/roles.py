@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", _("Police officer")
     SOCIAL_WORKER = "social_worker", _("Social worker")
     UNIT_LEAD = "unit_lead", _("Unit lead")
+    # Reads raw tips and tipster contact details, writes the sanitised summary (igor.tips).
+    TRIAGE_OFFICER = "triage_officer", _("Tip triage officer")
     RESEARCHER = "researcher", _("Researcher")
     ADMINISTRATOR = "administrator", _("Administrator")
 
@@ -32,6 +34,9 @@ class Cap(StrEnum):
     REGISTER_STUDIES = "register_studies"  # register research studies for the own units
     MANAGE_USERS = "manage_users"
     USE_API = "use_api"
+    VIEW_TIPS = "view_tips"  # the unit's tip queue and sanitised summaries, never the raw tip
+    TRIAGE_TIPS = "triage_tips"  # raw tips, tipster contact details, triage and the dialogue
+    MANAGE_TIP_LINE = "manage_tip_line"  # public texts, help directory, posters of the unit
     MANAGE_PROVIDERS = "manage_providers"  # keep the unit's registry of support providers
 
 
@@ -47,8 +52,8 @@ _CASE_WORK = frozenset(
 )
 
 CAPABILITIES: dict[Role, frozenset[Cap]] = {
-    Role.POLICE_OFFICER: _CASE_WORK,
-    Role.SOCIAL_WORKER: _CASE_WORK,
+    Role.POLICE_OFFICER: _CASE_WORK | {Cap.VIEW_TIPS},
+    Role.SOCIAL_WORKER: _CASE_WORK | {Cap.VIEW_TIPS},
     Role.UNIT_LEAD: _CASE_WORK
     | {
         Cap.VIEW_AUDIT,
@@ -56,7 +61,10 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
         Cap.REGISTER_STUDIES,
         Cap.MANAGE_PROVIDERS,
         Cap.APPROVE_DISCLOSURE,
+        Cap.VIEW_TIPS,
+        Cap.MANAGE_TIP_LINE,
     },
+    Role.TRIAGE_OFFICER: _CASE_WORK | {Cap.VIEW_TIPS, Cap.TRIAGE_TIPS},
     Role.RESEARCHER: frozenset({Cap.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset({Cap.MANAGE_USERS}),
 }

@@ -80,6 +80,22 @@ STAFF = (
         "IGOR Norrmalm",
     ),
     StaffSpec(
+        "tips.sodermalm",
+        "Tove",
+        "Ros",
+        Role.TRIAGE_OFFICER,
+        "Södermalms stadsdelsförvaltning",
+        "IGOR Södermalm",
+    ),
+    StaffSpec(
+        "tips.norrmalm",
+        "Tor",
+        "Gran",
+        Role.TRIAGE_OFFICER,
+        "Norrmalms stadsdelsförvaltning",
+        "IGOR Norrmalm",
+    ),
+    StaffSpec(
         "forskare", "Rut", "Forsberg", Role.RESEARCHER, "Södermalms stadsdelsförvaltning", None
     ),
     StaffSpec(

@@ -22,6 +22,7 @@ from igor.cases.models import (
     Relation,
     ViolenceKind,
 )
+from igor.people import repeat
 from igor.people.models import Person
 
 CASE_FIELDS = ("title", "summary", "status", "owner")
@@ -159,6 +160,7 @@ def add_party(
         acting_role=acting_role,
         data={"role": role},
     )
+    repeat.party_added(actor=actor, party=party, acting_role=acting_role)
     return party
 
 
@@ -234,6 +236,7 @@ def record_incident(
         "record incident",
         {"kinds": incident.kinds},
     )
+    repeat.incident_recorded(actor=actor, case=case, acting_role=acting_role)
     return incident
 
 

@@ -29,6 +29,7 @@ def identity_query(text: str) -> str | None:
 
 
 def _matching(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
+    queryset = queryset.filter(merged_into__isnull=True)  # a merged record lives on in its survivor
     number = identity_query(text)
     if number:
         return queryset.filter(identity_number=number)

@@ -14,10 +14,20 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from igor.accounts.middleware import LOGIN_AT
 from igor.accounts.models import User
+from igor.cases import actions as case_actions
+from igor.cases.models import Case
 from igor.stats import actions as stats_actions
 from igor.stats.models import Extract, Study
-from tests.authz.matrix import ROLE_CAN, Wall, Who
-from tests.authz.world import World, build_worlds
+from igor.tips import actions as tip_actions
+from igor.tips.models import HelpEntry, Message, Tip, TipLine
+from tests.authz.matrix import ROLE_CAN, SOCIAL_CASE_TITLE, Wall, Who
+from tests.authz.world import (
+    TIP_CONTACT_MARKER,
+    TIP_RAW_MARKER,
+    TIP_SUMMARY_MARKER,
+    World,
+    build_worlds,
+)
 from tests.personas import Personas, logged_in
 
 
@@ -45,6 +55,46 @@ def walk(
         yield Route(name if pattern.name else route, route, converters)
 
 
+@dataclass(frozen=True)
+class TipRows:
+    """Unit A's public tip line, one tip with a summary and a message from the unit, and one help
+    directory entry: the rows the tip pages of the matrix are about."""
+
+    line: TipLine
+    tip: Tip
+    message: Message
+    help_entry: HelpEntry
+    case: Case  # social services' case in unit A, which triage (social services) may add tips to
+
+
+def build_tip_rows(personas: Personas) -> TipRows:
+    line = TipLine.objects.create(unit=personas.unit_a, slug="sodermalm")
+    TipLine.objects.create(unit=personas.unit_b, slug="norrmalm")
+    sent = tip_actions.submit(
+        unit=personas.unit_a,
+        kind="tip",
+        language="sv",
+        details={"what_happened": TIP_RAW_MARKER, "people_involved": "En man och en kvinna"},
+        contact={"name": TIP_CONTACT_MARKER, "phone": "070-174 06 70"},
+        submission_key="matrix-tip",
+    )
+    triage = personas.triage_a
+    tip = tip_actions.write_summary(
+        actor=triage, tip=sent.tip, summary=TIP_SUMMARY_MARKER, protect_tipster=False
+    )
+    message = tip_actions.reply_to_tipster(actor=triage, tip=tip, body="Finns det barn där?")
+    entry = tip_actions.save_help_entry(
+        actor=personas.lead_a,
+        unit=personas.unit_a,
+        entry=None,
+        details={"name": "Kvinnojouren", "helps_with": "Stöd", "position": 1},
+    )
+    case = case_actions.open_case(
+        actor=personas.social_a, unit=personas.unit_a, details={"title": SOCIAL_CASE_TITLE}
+    )
+    return TipRows(line=line, tip=tip, message=message, help_entry=entry, case=case)
+
+
 @dataclass
 class Run:
     personas: Personas
@@ -52,6 +102,7 @@ class Run:
     worlds: list[World]
     spare_user: User
     who: dict[str, Who]
+    tips: TipRows
     clients: dict[str, Client] = field(default_factory=dict)
     study: Study | None = None
     extract: Extract | None = None
@@ -140,6 +191,7 @@ def build_run(personas: Personas, asking: tuple[str, ...]) -> Run:
         worlds=build_worlds(personas),
         spare_user=spare,
         who=who_is_who(personas),
+        tips=build_tip_rows(personas),
     )
     run.study, run.extract = _research(personas)
     for name in asking:

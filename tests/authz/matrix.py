@@ -35,22 +35,26 @@ CASE_WORK = frozenset(
         "use_api",
     }
 )
-LEAD_ONLY = frozenset(
-    {
-        "view_audit",
-        "view_statistics",
-        "register_studies",
-        "manage_providers",
-        "approve_disclosure",
-    }
-)
+# The unit's tip queue with sanitised summaries; the raw tip only for triage (igor.tips).
+TIP_READERS = CASE_WORK | {"view_tips"}
+LEAD = TIP_READERS | {
+    "view_audit",
+    "view_statistics",
+    "register_studies",
+    "manage_providers",
+    "manage_tip_line",
+    "approve_disclosure",
+}
+TRIAGE = TIP_READERS | {"triage_tips"}
 ROLE_CAN: dict[str, frozenset[str]] = {
-    "police_a": CASE_WORK,
-    "social_a": CASE_WORK,
-    "lead_a": CASE_WORK | LEAD_ONLY,
-    "police_b": CASE_WORK,
-    "social_b": CASE_WORK,
-    "lead_b": CASE_WORK | LEAD_ONLY,
+    "police_a": TIP_READERS,
+    "social_a": TIP_READERS,
+    "lead_a": LEAD,
+    "police_b": TIP_READERS,
+    "social_b": TIP_READERS,
+    "lead_b": LEAD,
+    "triage_a": TRIAGE,
+    "triage_b": TRIAGE,
     "researcher": frozenset({"view_statistics"}),
     "admin": frozenset({"manage_users"}),
 }
@@ -146,6 +150,10 @@ STAFF = "staff"  # any logged-in, verified staff member
 OBJECT_TARGETS = ("person", "case", "incident", "task", "report")
 # No sharing state discloses a draft report of concern: only its authors see it.
 NEVER = frozenset({"a draft report of concern"})
+# Rows of unit A that belong to the unit rather than one organisation (igor.tips): staff of unit A
+# with the capability reach them; anyone else gets 404.
+UNIT_TARGETS = ("tip", "tip_person", "help_entry")
+SOCIAL_CASE_TITLE = "Socialtjänstens ärende"
 # A research study of the wall's unit, registered by its lead, naming the researcher; its extract.
 RESEARCH_TARGETS = ("study", "extract")
 
@@ -188,6 +196,7 @@ def _person_payload(world: World, context: PageContext) -> dict[str, Any]:
         "first_name": "Nyregistrerad",
         "last_name": "Matrisperson",
         "identity_kind": "none",
+        "confirmed": "1",  # past the known-person check (tested in igor/people/tests)
     }
 
 
@@ -280,6 +289,52 @@ def _incomplete_concern_payload(world: World, context: PageContext) -> dict[str,
 def _concern_step_payload(world: World, context: PageContext) -> dict[str, Any]:
     # The recipient's step on a draft: refused with a message, nothing changes.
     return {"step": "respond", "response": "Återkoppling"}
+
+
+def _triage_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"urgency": "within_day", "assigned_to": ""}
+
+
+def _summary_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"summary": "Oro för en kvinna och två barn.", "protect_tipster": "on"}
+
+
+def _link_case_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # Triage sits in social services: it adds tips to its own organisation's cases (the run's
+    # tests.authz.harness.TipRows.case).
+    from igor.cases.models import Case
+
+    case = Case.objects.get(title=SOCIAL_CASE_TITLE)
+    return {"reference": case.reference}
+
+
+def _open_case_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"title": "Ärende från tips"}
+
+
+def _outcome_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"outcome": "no_action", "reason": "Uppgifterna gick inte att bekräfta."}
+
+
+def _tip_message_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"body": "Vet du hur många barn som bor där?"}
+
+
+def _tip_line_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"slug": f"enhet-{context.unit_id}", "open": "on"}
+
+
+def _texts_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "language": "sv",
+        "intro": "Välkommen till oss.",
+        "poster_heading": "",
+        "poster_body": "",
+    }
+
+
+def _help_entry_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"name": "Kvinnojouren", "helps_with": "Stöd till kvinnor", "position": 1}
 
 
 # --- support payloads: each names the world's own rows (World.extra)
@@ -562,6 +617,12 @@ PAGES: dict[str, Page] = {
             across={"POST": "403"},  # seen under a basis, but protected details never (A5)
             payload=_reveal_payload,
         ),
+        Page("people:duplicates", READ, "edit_case_data", ok={"GET": "200"}),
+        # Without a pair or merge named: the review page again with a message.
+        Page("people:merge", ACTION, "edit_case_data", ok={"POST": "422"}, payload=_nothing),
+        Page("people:distinct", ACTION, "edit_case_data", ok={"POST": "422"}, payload=_nothing),
+        Page("people:undo_merge", ACTION, "edit_case_data", ok={"POST": "422"}, payload=_nothing),
+        Page("people:alerts", READ, "view_case_data", ok={"GET": "200"}),
         # --- cases
         Page("cases:list", READ, "view_case_data", ok={"GET": "200"}),
         Page(
@@ -905,6 +966,161 @@ PAGES: dict[str, Page] = {
             ok={"GET": "200", "POST": "200"},
             payload=_concern_step_payload,
         ),
+        # --- the public tip line (igor.tips): no login; a POST without the form's own token is
+        # refused like a failed CSRF check (403), and the matrix client sends none.
+        Page("tipline:index", READ, PUBLIC, public=_on_every_kind("200", "405")),
+        Page(
+            "tipline:exit",
+            READ,
+            PUBLIC,
+            public=_on_every_kind("302", "405"),
+            fresh_session=True,  # it ends the session, staff or not
+        ),
+        Page("tipline:start", READ, PUBLIC, target="tip_line", public=_on_every_kind("200", "405")),
+        Page("tipline:tip", FORM, PUBLIC, target="tip_line", public=_on_every_kind("200", "403")),
+        # No code waiting in this session: on to the thank-you page.
+        Page(
+            "tipline:receipt", FORM, PUBLIC, target="tip_line", public=_on_every_kind("302", "403")
+        ),
+        Page("tipline:sent", READ, PUBLIC, target="tip_line", public=_on_every_kind("200", "405")),
+        Page(
+            "tipline:contact_me",
+            FORM,
+            PUBLIC,
+            target="tip_line",
+            public=_on_every_kind("200", "403"),
+        ),
+        Page(
+            "tipline:help_to_stop",
+            FORM,
+            PUBLIC,
+            target="tip_line",
+            public=_on_every_kind("200", "403"),
+        ),
+        Page(
+            "tipline:thanks", READ, PUBLIC, target="tip_line", public=_on_every_kind("200", "405")
+        ),
+        Page("tipline:help", READ, PUBLIC, target="tip_line", public=_on_every_kind("200", "405")),
+        Page("tipline:hide", READ, PUBLIC, target="tip_line", public=_on_every_kind("200", "405")),
+        Page("tipline:code", FORM, PUBLIC, target="tip_line", public=_on_every_kind("200", "403")),
+        # Without a code entered in this session: back to the code page.
+        Page(
+            "tipline:dialogue", FORM, PUBLIC, target="tip_line", public=_on_every_kind("302", "403")
+        ),
+        Page(
+            "tipline:delete_reply",
+            ACTION,
+            PUBLIC,
+            target="tip_line_message",
+            public=_on_every_kind("405", "403"),
+        ),
+        Page(
+            "tipline:end_dialogue",
+            ACTION,
+            PUBLIC,
+            target="tip_line",
+            public=_on_every_kind("405", "403"),
+        ),
+        # --- tips, staff side: unit A's tip; the raw tip only for triage (see _expected_markers)
+        Page("tips:queue", READ, "view_tips", ok={"GET": "200"}),
+        Page("tips:detail", READ, "view_tips", target="tip", ok={"GET": "200"}),
+        Page(
+            "tips:triage",
+            ACTION,
+            "triage_tips",
+            target="tip",
+            ok={"POST": "302"},
+            payload=_triage_payload,
+        ),
+        Page(
+            "tips:summary",
+            ACTION,
+            "triage_tips",
+            target="tip",
+            ok={"POST": "302"},
+            payload=_summary_payload,
+        ),
+        Page(
+            "tips:link_person",
+            FORM,
+            "triage_tips",
+            target="tip",
+            ok={"GET": "200", "POST": "200"},  # a search: the results
+            payload=_search_payload,
+        ),
+        Page(
+            "tips:unlink_person",
+            ACTION,
+            "triage_tips",
+            target="tip_person",
+            ok={"POST": "302"},  # not linked: back to the tip with a message
+            payload=_nothing,
+        ),
+        Page(
+            "tips:link_case",
+            ACTION,
+            "triage_tips",
+            target="tip",
+            ok={"POST": "302"},
+            payload=_link_case_payload,
+        ),
+        Page(
+            "tips:open_case",
+            ACTION,
+            "triage_tips",
+            target="tip",
+            ok={"POST": "302"},
+            payload=_open_case_payload,
+        ),
+        Page(
+            "tips:outcome",
+            ACTION,
+            "triage_tips",
+            target="tip",
+            ok={"POST": "302"},
+            payload=_outcome_payload,
+        ),
+        Page(
+            "tips:reopen",
+            ACTION,
+            "triage_tips",
+            target="tip",
+            ok={"POST": "302"},  # not closed: back to the tip with a message
+            payload=_nothing,
+        ),
+        Page(
+            "tips:message",
+            ACTION,
+            "triage_tips",
+            target="tip",
+            ok={"POST": "302"},
+            payload=_tip_message_payload,
+        ),
+        Page(
+            "tips:line",
+            FORM,
+            "manage_tip_line",
+            ok={"GET": "200", "POST": "302"},
+            payload=_tip_line_payload,
+        ),
+        Page("tips:texts", ACTION, "manage_tip_line", ok={"POST": "302"}, payload=_texts_payload),
+        Page(
+            "tips:add_help_entry",
+            ACTION,
+            "manage_tip_line",
+            ok={"POST": "302"},
+            payload=_help_entry_payload,
+        ),
+        Page(
+            "tips:help_entry",
+            FORM,
+            "manage_tip_line",
+            target="help_entry",
+            ok={"GET": "200", "POST": "302"},
+            payload=_help_entry_payload,
+        ),
+        # Without a language chosen: back to the settings page with a message.
+        Page("tips:poster", READ, "manage_tip_line", ok={"GET": "302"}),
         # --- statistics (aggregates only; studies by their researcher and their units' leads)
         Page("stats:dashboard", READ, "view_statistics", ok={"GET": "200"}),
         Page("stats:export_csv", READ, "view_statistics", ok={"GET": "200"}),
@@ -955,7 +1171,7 @@ def expected(page: Page, wall: Wall, who: Who, state: str, method: str) -> str:
         return "403"
     if method not in page.methods:
         return "405"
-    if page.target == "provider":  # the unit's registry: its leads, whichever organisation
+    if page.target in UNIT_TARGETS or page.target == "provider":  # rows of the unit
         return page.ok[method] if wall.unit_id in who.unit_ids else "404"
     if page.target in RESEARCH_TARGETS:
         return page.ok[method] if sees_study(wall, who) else "404"

@@ -40,7 +40,15 @@ from tests.authz.matrix import (
 from tests.authz.world import CANARY_PHONE, CANARY_STREET, World
 from tests.personas import Personas, logged_in
 
-SAMPLE_KWARGS = {"pk": 1, "incident_pk": 1, "extract_pk": 1, "item_pk": 1}
+SAMPLE_KWARGS = {
+    "pk": 1,
+    "incident_pk": 1,
+    "extract_pk": 1,
+    "item_pk": 1,
+    "person_pk": 1,
+    "unit": "sodermalm",
+    "lang": "sv",
+}
 
 module_db = fixtures.module_db
 module_personas = fixtures.module_personas
@@ -71,8 +79,19 @@ def test_it_builds_and_resolves_a_path_for_every_url_pattern() -> None:
 # --- The cells -------------------------------------------------------------------------------------
 
 
-def _kwargs(page: Page, world: World, run: Run) -> dict[str, int]:
+def _kwargs(page: Page, world: World, run: Run) -> dict[str, Any]:
+    public_line = {"unit": run.tips.line.slug, "lang": "sv"}
     match page.target:
+        case "tip_line":
+            return public_line
+        case "tip_line_message":
+            return {**public_line, "pk": run.tips.message.pk}
+        case "tip":
+            return {"pk": run.tips.tip.pk}
+        case "tip_person":
+            return {"pk": run.tips.tip.pk, "person_pk": world.subject.pk}
+        case "help_entry":
+            return {"pk": run.tips.help_entry.pk}
         case "person":
             return {"pk": world.subject.pk}
         case "case" if page.item:
@@ -192,6 +211,16 @@ def _expected_markers(
             (world, "incident_place"): seen("incidents"),
             (world, "journal_text"): seen("journal"),
         }
+    if page.name == "tips:detail":
+        # The triage rule: the raw tip and the tipster's contact details for triage alone.
+        triage = "triage_tips" in who.can
+        return {
+            (world, "tip_summary"): True,
+            (world, "tip_raw"): triage,
+            (world, "tip_contact"): triage,
+        }
+    if page.name == "tips:queue":
+        return {(world, "tip_raw"): False, (world, "tip_contact"): False}
     if page.name == "cases:incident":
         return {(world, "incident_place"): True, (world, "journal_text"): False}
     if page.name == "people:detail":

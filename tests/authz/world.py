@@ -29,6 +29,9 @@ from tests.personas import Personas
 CANARY_STREET = "Kanariegränd"
 CANARY_PHONE = "0700-93"
 DAY = datetime.timedelta(days=1)
+TIP_RAW_MARKER = "Råtipsmarkör"
+TIP_CONTACT_MARKER = "Kontaktmarkör"
+TIP_SUMMARY_MARKER = "Sammanfattningsmarkör"
 OROSANMALAN_CONDITIONS = {"child": True, "concern": True, "individual": True}
 
 
@@ -64,6 +67,10 @@ class World:
             "journal_text": f"Journalmarkör{self.tag}",
             "contact_street": f"{CANARY_STREET} {self.number}",
             "contact_phone": f"{CANARY_PHONE}{self.number:02d}11",
+            # The tip of the matrix run (tests.authz.harness.TipRows), the same for every world.
+            "tip_raw": TIP_RAW_MARKER,
+            "tip_contact": TIP_CONTACT_MARKER,
+            "tip_summary": TIP_SUMMARY_MARKER,
         }
 
 

@@ -1,0 +1,219 @@
+"""Finding known persons, duplicates and repeat perpetrators on a real database, through the
+access policy."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from igor.audit.models import AuditEvent
+from igor.cases.actions import add_party
+from igor.cases.models import Party
+from igor.people import actions
+from igor.people.matching import find_candidates, record_of
+from igor.people.models import DuplicatePair, Person, RepeatAlert
+from igor.people.scoring import make_record
+from igor.sharing import actions as sharing
+from tests.builders import identity_number, make_case, make_person
+from tests.personas import Personas, logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _known(personas: Personas, **details: object) -> Person:
+    fields: dict[str, object] = {
+        "first_name": "Johan",
+        "last_name": "Ek",
+        "birth_date": None,
+        "street_address": "Ringvägen 12",
+    }
+    fields.update(details)
+    return make_person(personas.police_a, **fields)
+
+
+def test_a_tip_naming_a_first_name_and_address_finds_the_known_person(personas: Personas) -> None:
+    known = _known(personas)
+    make_person(personas.police_a, first_name="Lena", last_name="Ek")
+    found = find_candidates(personas.police_a, make_record(full_name="Johan", street="Ringv. 12"))
+    assert [c.person.pk for c in found.found] == [known.pk]
+    assert found.found[0].result.match_class == "probable"
+
+
+def test_typos_and_a_swapped_birth_date_still_find_the_person(personas: Personas) -> None:
+    known = _known(personas, first_name="Mohammed", last_name="Karlsson")
+    Person.objects.filter(pk=known.pk).update(birth_date="1885-04-12")
+    known.refresh_from_db()
+    actions.update_person(actor=personas.police_a, person=known, details={"languages": "arabiska"})
+    found = find_candidates(
+        personas.police_a,
+        make_record(given="Muhammad", surname="Carlson", birth="1885-12-04"),
+    )
+    assert known.pk in found.ids
+
+
+def test_the_other_organisation_never_gets_the_person_only_a_prompt(personas: Personas) -> None:
+    number = identity_number("18700101")
+    known = make_person(
+        personas.police_a,
+        first_name="Johan",
+        last_name="Ek",
+        identity_kind="personnummer",
+        identity_number=number,
+    )
+    query = make_record(given="Johan", surname="Ek", identity=number)
+    social = find_candidates(personas.social_a, query)
+    assert social.found == [] and social.other_side is True
+    other_unit = find_candidates(personas.police_b, query)
+    assert other_unit.found == [] and other_unit.other_side is False
+    assert find_candidates(personas.researcher, query).found == []
+    sharing.record_consent(
+        actor=personas.police_a,
+        subject=known,
+        recipient=personas.social_org_a,
+        purpose="support",
+        consent_form="written",
+        scope={"covers_person": True},
+        valid_until=None,
+    )
+    assert find_candidates(personas.social_a, query).ids == [known.pk]
+
+
+def test_registering_shows_candidates_first_and_audits_the_lookup(personas: Personas) -> None:
+    known = _known(personas)
+    client = logged_in(personas.police_a)
+    data = {
+        "unit": personas.unit_a.pk,
+        "first_name": "Johan",
+        "last_name": "Eek",
+        "identity_kind": "none",
+        "street_address": "Ringvägen 12",
+    }
+    response = client.post(reverse("people:create"), data)
+    assert response.status_code == 200
+    assert reverse("people:detail", args=[known.pk]) in response.content.decode()
+    assert Person.objects.count() == 1
+    event = AuditEvent.objects.filter(verb="match").latest("seq")
+    assert event.data["results"] == [known.pk]
+    response = client.post(reverse("people:create"), {**data, "confirmed": "1"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+
+
+def _perpetrator_with_history(personas: Personas) -> tuple[Person, Person]:
+    officer = personas.police_a
+    him = make_person(officer, first_name="Rolf", last_name="Hård")
+    former = make_person(officer, first_name="Eva", last_name="Förr")
+    earlier = make_case(officer, "Misshandel 2024")
+    add_party(actor=officer, case=earlier, person=him, role="perpetrator")
+    add_party(actor=officer, case=earlier, person=former, role="victim")
+    return him, former
+
+
+def test_a_known_perpetrator_in_a_new_case_with_a_new_partner_raises_an_alert(
+    personas: Personas,
+) -> None:
+    officer = personas.police_a
+    him, _former = _perpetrator_with_history(personas)
+    new_partner = make_person(officer, first_name="Nora", last_name="Ny")
+    case = make_case(officer, "Hot mot ny partner")
+    add_party(actor=officer, case=case, person=new_partner, role="victim")
+    add_party(actor=officer, case=case, person=him, role="perpetrator")
+    alert = RepeatAlert.objects.get(case=case)
+    assert alert.person == him and alert.new_partner and len(alert.earlier_case_ids) == 1
+    assert AuditEvent.objects.filter(verb="create", object_type="repeat_alert").exists()
+
+    page = logged_in(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Known from earlier cases" in page or "Känd från tidigare ärenden" in page
+    assert "Misshandel 2024" in page
+    alerts = logged_in(officer).get(reverse("people:alerts")).content.decode()
+    assert case.reference in alerts
+
+    for stranger in (personas.police_b, personas.social_a):
+        assert logged_in(stranger).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+        assert (
+            case.reference not in logged_in(stranger).get(reverse("people:alerts")).content.decode()
+        )
+
+
+def test_the_other_organisation_learns_only_that_earlier_cases_exist(personas: Personas) -> None:
+    number = identity_number("18600101")
+    police = make_person(
+        personas.police_a,
+        first_name="Rolf",
+        last_name="Hård",
+        identity_kind="personnummer",
+        identity_number=number,
+    )
+    earlier = make_case(personas.police_a, "Polisens ärende")
+    add_party(actor=personas.police_a, case=earlier, person=police, role="perpetrator")
+    social = make_person(
+        personas.social_a,
+        first_name="Rolf",
+        last_name="Hård",
+        identity_kind="personnummer",
+        identity_number=number,
+    )
+    case = make_case(personas.social_a, "Socialtjänstens ärende")
+    add_party(actor=personas.social_a, case=case, person=social, role="perpetrator")
+    alert = RepeatAlert.objects.get(case=case)
+    assert alert.other_side and alert.earlier_case_ids == []
+    page = (
+        logged_in(personas.social_a).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+    assert "Polisens ärende" not in page
+
+
+def test_no_alert_for_a_first_time_perpetrator(personas: Personas) -> None:
+    officer = personas.police_a
+    first_timer = make_person(officer, first_name="Ove", last_name="Först")
+    case = make_case(officer)
+    add_party(actor=officer, case=case, person=first_timer, role="perpetrator")
+    assert not RepeatAlert.objects.exists()
+
+
+def test_duplicates_merge_and_undo_with_audit(personas: Personas) -> None:
+    from igor.people.matching import duplicate_pairs
+
+    officer = personas.police_a
+    first = make_person(
+        officer, first_name="Anna", last_name="Lind", birth_date=datetime.date(1880, 5, 6)
+    )
+    second = make_person(
+        officer, first_name="Ana", last_name="Lind", birth_date=datetime.date(1880, 5, 6)
+    )
+    case = make_case(officer)
+    party = add_party(actor=officer, case=case, person=second, role="victim")
+    found = list(duplicate_pairs(personas.police_org_a.pk, personas.unit_a.pk))
+    assert [(a.pk, b.pk) for a, b, _ in found] == [(first.pk, second.pk)]
+    actions.store_duplicate_pairs(
+        actor=None,
+        organisation_id=personas.police_org_a.pk,
+        unit_id=personas.unit_a.pk,
+        found=found,
+        actor_label="igor dedupe",
+    )
+    pair = DuplicatePair.objects.get()
+    client = logged_in(officer)
+    assert "Ana" in client.get(reverse("people:duplicates")).content.decode()
+    assert (
+        logged_in(personas.social_a)
+        .post(reverse("people:merge"), {"pair": pair.pk, "survivor": first.pk})
+        .status_code
+        == 404
+    )
+    response = client.post(reverse("people:merge"), {"pair": pair.pk, "survivor": "x"})
+    assert response.status_code == 422
+    response = client.post(reverse("people:merge"), {"pair": pair.pk, "survivor": first.pk})
+    assert response.status_code == 302
+    assert Party.objects.get(pk=party.pk).person_id == first.pk
+    assert Person.objects.get(pk=second.pk).merged_into_id == first.pk
+    assert AuditEvent.objects.filter(verb="merge", object_type="person").exists()
+    assert find_candidates(officer, record_of(first), exclude=[first.pk]).found == []
+    merge = actions.PersonMerge.objects.get()
+    response = client.post(reverse("people:undo_merge"), {"merge": merge.pk})
+    assert response.status_code == 302
+    assert Party.objects.get(pk=party.pk).person_id == second.pk
+    assert AuditEvent.objects.filter(verb="undo_merge").exists()
+    assert DuplicatePair.objects.get().status == "open"

@@ -1,0 +1,110 @@
+"""`igor bench_tips`: tip submissions per second ÷ a minimal Django view that writes one row.
+
+Both are served by one server in this process, with the same settings, in the same run; the load
+comes from another process on loopback (igor.tips.bench_load). The database is the one configured
+(`make bench-tips` uses a fresh SQLite database under var-bench-tips/). Goal: ratio ≥ 0.5.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.db import connection
+from django.test.utils import override_settings
+
+from igor.accounts.models import Unit
+from igor.accounts.structure import ensure_structure
+from igor.tips.anonymity import limiter
+from igor.tips.bench_urls import BASELINE_TABLE
+from igor.tips.models import TipLine
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        return
+
+
+class Command(BaseCommand):
+    help = "Tip submissions per second ÷ a one-row Django view, same server, same run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--count", type=int, default=200)
+        parser.add_argument("--workers", type=int, default=4)
+        parser.add_argument("--port", type=int, default=8101)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0)
+        ensure_structure(password=None)
+        unit = Unit.objects.order_by("pk").first()
+        assert unit is not None
+        TipLine.objects.update_or_create(
+            slug="bench", defaults={"unit": unit}
+        ) if not TipLine.objects.filter(unit=unit).exists() else TipLine.objects.filter(
+            unit=unit
+        ).update(slug="bench")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {BASELINE_TABLE} (id INTEGER PRIMARY KEY, note TEXT)"
+            )
+        connection.close()
+        limiter.clear()
+        overrides = {
+            "ROOT_URLCONF": "igor.tips.bench_urls",
+            "DEBUG": False,
+            # Abuse limits would stop a load test from one address; they cost the same either way.
+            "TIPS_SENDS_PER_CLIENT_HOUR": 10**9,
+            "TIPS_SENDS_GLOBAL_HOUR": 10**9,
+        }
+        with override_settings(**overrides):
+            server = ThreadedWSGIServer(("127.0.0.1", options["port"]), _Quiet)
+            server.set_app(WSGIHandler())
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            try:
+                result = self._load(options)
+            finally:
+                server.shutdown()
+                server.server_close()
+        self._report(result)
+
+    def _load(self, options: dict[str, Any]) -> dict[str, Any]:
+        time.sleep(0.2)
+        command = [
+            sys.executable,
+            "-m",
+            "igor.tips.bench_load",
+            "--port",
+            str(options["port"]),
+            "--count",
+            str(options["count"]),
+            "--workers",
+            str(options["workers"]),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)  # noqa: S603
+        if done.returncode != 0:
+            raise CommandError(f"the load tool failed:\n{done.stderr[-2000:]}")
+        loaded: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return loaded
+
+    def _report(self, result: dict[str, Any]) -> None:
+        count = result["count"]
+        if result["tips_ok"] != count or result["baseline_ok"] != count:
+            raise CommandError(f"not every request succeeded: {result}")
+        tips = count / result["tip_seconds"]
+        baseline = count / result["baseline_seconds"]
+        ratio = tips / baseline
+        self.stdout.write(
+            f"tip submissions: {tips:.1f}/s, baseline one-row view: {baseline:.1f}/s "
+            f"({count} each, {result['workers']} concurrent clients, another process on loopback)"
+        )
+        verdict = "meets" if ratio >= 0.5 else "misses"
+        self.stdout.write(f"ratio {ratio:.2f} ({verdict} the goal of 0.5)")
