@@ -151,6 +151,8 @@ def _paths(ids: dict[str, list[int]]) -> list[str]:
     for route in walk():
         if route.name.startswith("api:") or route.name == "accounts:logout":
             continue
+        if set(route.converters) - {"pk", "incident_pk", "extract_pk", "person_pk"}:
+            continue  # a public page keyed by unit and language (the tip line): no case data
         if not route.converters:
             paths.append(reverse(route.name))
         elif len(route.converters) == 1:
