@@ -317,6 +317,11 @@ if DEMO_MODE and not DEBUG:
 
     raise ImproperlyConfigured("IGOR_DEMO=1 is refused when DEBUG is off.")
 
+# Sharing (igor/sharing): the closed list of statutory grounds is configuration (a TOML file; the
+# shipped one is igor/sharing/data/grounds.toml), and the days social services have to give
+# feedback on a report of concern about a child (prop. 2025/26:12: "within a set time").
+SHARING_GROUNDS_FILE = env_str("IGOR_SHARING_GROUNDS", "")
+CONCERN_FEEDBACK_DAYS = env_int("IGOR_CONCERN_FEEDBACK_DAYS", 14)
 # Statistics: counts from 1 to this minus one are shown as "fewer than N" everywhere (small-cell
 # suppression). 5 is the default; a court has held a group of 6 large enough, so 6 is also used.
 IGOR_STATS_MIN_CELL = env_int("IGOR_STATS_MIN_CELL", 5)

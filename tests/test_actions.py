@@ -76,7 +76,8 @@ def _consent(w: World) -> object:
         subject=w.person,
         recipient=w.p.social_org_a,
         purpose="support",
-        consent_form="written",
+        consent_form="oral",
+        witness="Vera Vittne",
         scope={"covers_person": True},
         valid_until=None,
     )
@@ -90,7 +91,17 @@ def _statutory(w: World) -> Callable[[], object]:
         subject=subject,
         recipient=w.p.police_org_a,
         ground="osl_10_18c",
-        conditions={"risk": True, "prevents": True, "not_inappropriate": True},
+        conditions={
+            "risk": True,
+            "prevents": True,
+            "not_inappropriate": True,
+            "not_past_crime": True,
+        },
+        details={
+            "feared_crime": "grov misshandel",
+            "close_relation": "sambo",
+            "justification": "hot",
+        },
         purpose="prevent violence",
         scope={"covers_person": True},
         valid_until=None,
@@ -157,6 +168,57 @@ def _repeat(w: World) -> Callable[[], object]:
 def _withdraw(w: World) -> Callable[[], object]:
     basis = _consent(w)
     return lambda: sharing.withdraw_basis(actor=w.p.police_a, basis=basis)  # type: ignore[arg-type]
+
+
+def _narrow(w: World) -> Callable[[], object]:
+    basis = sharing.record_consent(
+        actor=w.p.police_a,
+        subject=w.person,
+        recipient=w.p.social_org_a,
+        purpose="support",
+        consent_form="oral",
+        witness="Vera Vittne",
+        categories={"person", "contact"},
+        valid_until=None,
+    )
+    return lambda: sharing.narrow_basis(actor=w.p.police_a, basis=basis, categories={"person"})
+
+
+def _reconfirm(w: World) -> Callable[[], object]:
+    basis = _consent(w)
+    return lambda: sharing.reconfirm_consent(
+        actor=w.p.police_a,
+        basis=basis,  # type: ignore[arg-type]
+        purpose="support and protection",
+        consent_form="oral",
+        witness="Vera Vittne",
+        valid_until=None,
+    )
+
+
+def _decide(w: World) -> Callable[[], object]:
+    basis = _statutory(w)()
+    return lambda: sharing.decide_basis(actor=w.p.lead_a, basis=basis, approve=True)  # type: ignore[arg-type]
+
+
+def _child_case(w: World) -> Any:
+    child = make_person(w.p.police_a, first_name="Kim")
+    cases.add_party(actor=w.p.police_a, case=w.case, person=child, role="child")
+    return child
+
+
+def _draft(w: World) -> Any:
+    return sharing.draft_report_of_concern(
+        actor=w.p.police_a,
+        case=w.case,
+        child=_child_case(w),
+        concern="Barnet hörde våldet i natt.",
+        justification="Barnet var hemma och hörde hoten.",
+    )
+
+
+def _sent(w: World) -> Any:
+    return sharing.send_report_of_concern(actor=w.p.police_a, report=_draft(w))
 
 
 def _device(w: World) -> TOTPDevice:
@@ -448,6 +510,33 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
     "sharing.record_consent": lambda w: lambda: _consent(w),
     "sharing.record_statutory_basis": _statutory,
     "sharing.withdraw_basis": _withdraw,
+    "sharing.narrow_basis": _narrow,
+    "sharing.reconfirm_consent": _reconfirm,
+    "sharing.decide_basis": _decide,
+    "sharing.draft_report_of_concern": lambda w: (
+        lambda child: (
+            lambda: sharing.draft_report_of_concern(
+                actor=w.p.police_a,
+                case=w.case,
+                child=child,
+                concern="Barnet såg våldet.",
+                justification="Barnet var hemma.",
+            )
+        )
+    )(_child_case(w)),
+    "sharing.send_report_of_concern": lambda w: (
+        lambda report: lambda: sharing.send_report_of_concern(actor=w.p.police_a, report=report)
+    )(_draft(w)),
+    "sharing.receive_report_of_concern": lambda w: (
+        lambda report: lambda: sharing.receive_report_of_concern(actor=w.p.social_a, report=report)
+    )(_sent(w)),
+    "sharing.respond_to_report_of_concern": lambda w: (
+        lambda report: (
+            lambda: sharing.respond_to_report_of_concern(
+                actor=w.p.social_a, report=report, response="Utredning inleds."
+            )
+        )
+    )(sharing.receive_report_of_concern(actor=w.p.social_a, report=_sent(w))),
     "sharing.break_the_glass": lambda w: (
         lambda: sharing.break_the_glass(
             actor=w.p.police_b,
@@ -824,6 +913,16 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "sharing.record_consent": [("create", "sharing_basis")],
     "sharing.record_statutory_basis": [("create", "sharing_basis")],
     "sharing.withdraw_basis": [("withdraw", "sharing_basis")],
+    "sharing.narrow_basis": [("create", "sharing_basis")],
+    "sharing.reconfirm_consent": [("create", "sharing_basis")],
+    "sharing.decide_basis": [("update", "sharing_basis")],
+    "sharing.draft_report_of_concern": [("create", "report_of_concern")],
+    "sharing.send_report_of_concern": [
+        ("create", "sharing_basis"),
+        ("update", "report_of_concern"),
+    ],
+    "sharing.receive_report_of_concern": [("update", "report_of_concern")],
+    "sharing.respond_to_report_of_concern": [("update", "report_of_concern")],
     "sharing.break_the_glass": [("break_glass", "person")],
     "tips.submit": [("create", "tip")],
     "tips.tipster_reply": [("create", "tip")],

@@ -1,18 +1,22 @@
 """Property test of the access policy over random histories (rules A1, A2, A3, A6, A7).
 
-A state machine records consents (random scope, case, validity window in the past or future),
-statutory bases (every ground the direction allows), attempts by anyone at anything (which the
-actions must refuse exactly when the rules say so), withdrawals and emergency access, and lets a
-controllable clock run. After every step that changed the history or the clock, what the policy's
-lists show one member of each organisation equals what an oracle computes in plain Python from
-the recorded history at that moment, and no row of another organisation is visible unless a
-basis stored in the database covers it at that moment; at the end of each history the same holds
-for every persona. The single-row loaders are asked at random steps and must answer as the oracle.
+A state machine opens cases, records consents (random scope, case, validity window in the past or
+future) and statutory bases (every ground the direction allows), narrows them, lets unit leads
+approve or refuse the disclosures that need a second person, lets anyone attempt anything (which
+the actions must refuse exactly when the rules say so), withdraws, grants emergency access,
+searches, exports registers, and lets a controllable clock run. After every step that changed the
+history or the clock, what the policy's lists show one member of each organisation equals what an
+oracle computes in plain Python from the recorded history at that moment, and no row of another
+organisation is visible unless a basis stored in the database covers it at that moment; at the end
+of each history the same holds for every persona. The single-row loaders and the search are asked
+at random steps and must answer as the oracle.
 Each history runs in a savepoint that is rolled back at its end."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import os
 from dataclasses import dataclass, field
 from typing import Any
 from unittest import mock
@@ -36,9 +40,11 @@ from igor.accounts.models import Organisation, User
 from igor.cases import actions as case_actions
 from igor.cases.models import Case, Incident
 from igor.people import actions as people_actions
+from igor.people.access import search_persons
 from igor.people.models import Person
 from igor.sharing import actions as sharing_actions
 from igor.sharing import policy
+from igor.sharing.access import register_csv, register_for_person
 from igor.sharing.models import BreakGlassGrant, SharingBasis
 from tests.authz import fixtures
 from tests.personas import Personas
@@ -52,17 +58,62 @@ CASE_WORKERS = ("police_a", "social_a", "lead_a", "police_b", "social_b", "lead_
 EVERYONE = (*CASE_WORKERS, "researcher", "admin")
 WATCHED = ("police_a", "social_a", "police_b", "social_b")
 ORGANISATIONS = ("police_org_a", "social_org_a", "police_org_b", "social_org_b")
-# Which way each statutory ground carries rows, and its conditions (igor/sharing/grounds.py).
+# Which way each statutory ground carries rows, its conditions, the fields they require and
+# whether a second person must approve (igor/sharing/data/grounds.toml), stated again here.
 GROUNDS = {
-    "osl_10_18c": ("social_services", "police", ("risk", "prevents", "not_inappropriate")),
+    "osl_10_18c": (
+        "social_services",
+        "police",
+        ("risk", "prevents", "not_inappropriate", "not_past_crime"),
+        ("feared_crime", "close_relation", "justification"),
+        True,
+    ),
     "osl_10_18a": (
         "social_services",
         "police",
         ("under_21", "risk", "prevents", "not_inappropriate"),
+        ("justification",),
+        True,
     ),
-    "osl_10_21_23": ("social_services", "police", ("suspicion", "threshold")),
-    "orosanmalan": ("police", "social_services", ("child", "concern", "individual")),
+    "osl_10_21_24": (
+        "social_services",
+        "police",
+        ("suspicion", "threshold"),
+        ("offence", "penalty_minimum", "legal_review"),
+        True,
+    ),
+    "orosanmalan": (
+        "police",
+        "social_services",
+        ("child", "concern", "individual"),
+        ("justification",),
+        False,
+    ),
+    "osl_10_2": ("any", "any", ("necessary",), ("justification",), True),
+    "osl_10_28": ("any", "any", ("duty",), ("statute", "justification"), True),
 }
+# What a category needs shared with it (igor/sharing/categories.py).
+REQUIRES = {"incidents": "cases", "journal": "cases"}
+
+
+def _allows(ground: str, from_kind: str, to_kind: str) -> bool:
+    source, target = GROUNDS[ground][:2]
+    return from_kind != to_kind and source in (from_kind, "any") and target in (to_kind, "any")
+
+
+def _closed(covers: frozenset[str]) -> bool:
+    return all(REQUIRES[c] in covers for c in covers if c in REQUIRES)
+
+
+def _close(covers: frozenset[str]) -> frozenset[str]:
+    return covers | {REQUIRES[c] for c in covers if c in REQUIRES}
+
+
+# How many histories of how many steps: a quick run by default, at least 200 × 50 in CI (.ci/run
+# sets IGOR_POLICY_HISTORIES=200x50).
+HISTORY_EXAMPLES, HISTORY_STEPS = (
+    int(n) for n in os.environ.get("IGOR_POLICY_HISTORIES", "40x15").split("x")
+)
 # The clock starts an hour ahead of the real one, so every moment an action stamps with the real
 # time (a statutory basis's start, a withdrawal) lies in the simulated past.
 LEAD = datetime.timedelta(hours=1)
@@ -80,6 +131,7 @@ class Rows:
     parties: dict[int, set[int]]  # case id → person ids
     incidents: dict[int, int]  # incident id → case id
     journal: dict[int, int]  # journal entry id → case id
+    roles: dict[int, set[str]] = field(default_factory=dict)  # person id → roles in cases
 
 
 def _register(owner: User, last: str) -> Person:
@@ -106,11 +158,13 @@ def _build_rows(personas: Personas) -> Rows:
         "csb1": ("sb", [("sb1", "victim")]),
     }
     cases, parties, incidents, journal = {}, {}, {}, {}
+    roles: dict[int, set[str]] = {}
     for key, (owner_key, members) in layout.items():
         owner = owners[owner_key]
         case = case_actions.open_case(actor=owner, unit=owner.units.get(), details={"title": key})
         for person_key, role in members:
             case_actions.add_party(actor=owner, case=case, person=persons[person_key], role=role)
+            roles.setdefault(persons[person_key].pk, set()).add(role)
         incident = case_actions.record_incident(
             actor=owner,
             case=case,
@@ -121,7 +175,7 @@ def _build_rows(personas: Personas) -> Rows:
         parties[case.pk] = {persons[p].pk for p, _role in members}
         incidents[incident.pk] = case.pk
         journal[entry.pk] = case.pk
-    return Rows(users, organisations, persons, cases, parties, incidents, journal)
+    return Rows(users, organisations, persons, cases, parties, incidents, journal, roles)
 
 
 # --- The oracle: the rules in plain Python over the recorded history --------------------------------
@@ -138,11 +192,14 @@ class Basis:
     covers: frozenset[str]
     valid_from: datetime.datetime
     valid_until: datetime.datetime | None
+    recorded_by_id: int = 0
+    approval: str = "not_needed"
     withdrawn: bool = False
 
     def active_at(self, moment: datetime.datetime) -> bool:
         return (
             not self.withdrawn
+            and self.approval in ("not_needed", "approved")
             and self.valid_from <= moment
             and (self.valid_until is None or moment < self.valid_until)
         )
@@ -230,7 +287,8 @@ def _expected_error(
 
 def _caps(user: User) -> set[str]:
     if _works(user):
-        return {"record_sharing", "break_glass"}
+        lead = {"approve_disclosure"} if user.role == "unit_lead" else set()
+        return {"record_sharing", "break_glass", *lead}
     return set()
 
 
@@ -246,7 +304,16 @@ durations = st.one_of(st.none(), st.integers(min_value=1, max_value=24 * 10))
 class PolicyHistory(RuleBasedStateMachine):
     def __init__(self, rows: Rows) -> None:
         super().__init__()
-        self.rows = rows
+        # A copy of the fixed rows' maps: cases opened during a history are its own.
+        self.rows = dataclasses.replace(
+            rows,
+            cases=dict(rows.cases),
+            parties={pk: set(ids) for pk, ids in rows.parties.items()},
+            incidents=dict(rows.incidents),
+            journal=dict(rows.journal),
+            roles={pk: set(r) for pk, r in rows.roles.items()},
+        )
+        self.opened = 0
         self.bases: list[Basis] = []
         self.grants: list[Grant] = []
         self.now = timezone.now() + LEAD
@@ -284,8 +351,16 @@ class PolicyHistory(RuleBasedStateMachine):
                 covers=frozenset(c for c in CATEGORIES if getattr(basis, f"covers_{c}")),
                 valid_from=basis.valid_from,
                 valid_until=basis.valid_until,
+                recorded_by_id=basis.recorded_by_id,
+                approval=basis.approval,
             )
         )
+
+    def _giver(self, person: Person) -> dict[str, str]:
+        """Who gives consent: the person, or for a child (a child party) a named guardian."""
+        if any(role == "child" for role in self.rows.roles.get(person.pk, ())):
+            return {"given_by": "guardian", "given_by_name": "Vårdnadshavare Hypo"}
+        return {"given_by": "subject"}
 
     def _scope(self, covers: frozenset[str]) -> dict[str, bool]:
         return {f"covers_{c}": c in covers for c in CATEGORIES}
@@ -311,16 +386,19 @@ class PolicyHistory(RuleBasedStateMachine):
         own_cases = [c for c in self.rows.cases.values() if person.pk in self.rows.parties[c.pk]]
         case = own_cases[case_pick % len(own_cases)] if case_pick is not None else None
         valid_from = self.now + datetime.timedelta(hours=starts_in)
+        covers = _close(covers)
         basis = sharing_actions.record_consent(
             actor=self._owner(person),
             subject=person,
             recipient=self._other_agency(person),
             purpose="stöd",
             consent_form="oral",
+            witness="Vera Vittne",
             scope=self._scope(covers),
             valid_from=valid_from,
             valid_until=valid_from + datetime.timedelta(hours=lasts) if lasts else None,
             case=case,
+            **self._giver(person),
         )
         self._remember(basis)
 
@@ -337,14 +415,16 @@ class PolicyHistory(RuleBasedStateMachine):
         person = self.rows.persons[subject]
         recipient = self._other_agency(person)
         direction = (person.organisation.kind, recipient.kind)
-        grounds = [g for g, (f, t, _c) in sorted(GROUNDS.items()) if (f, t) == direction]
+        grounds = [g for g in sorted(GROUNDS) if _allows(g, *direction)]
         ground = grounds[pick % len(grounds)]
+        covers = _close(covers)
         basis = sharing_actions.record_statutory_basis(
             actor=self._owner(person),
             subject=person,
             recipient=recipient,
             ground=ground,
             conditions={key: True for key in GROUNDS[ground][2]},
+            details={key: "ifylld" for key in GROUNDS[ground][3]},
             purpose="lagstöd",
             scope=self._scope(covers),
             valid_until=self.now + datetime.timedelta(hours=lasts) if lasts else None,
@@ -376,8 +456,8 @@ class PolicyHistory(RuleBasedStateMachine):
         chosen = self.rows.cases[case] if case else None
         expected = _expected_error(self.rows, user, person, organisation, chosen)
         if ground is None:
-            if expected is None and not covers:
-                expected = ValidationError  # at least one category
+            if expected is None and (not covers or not _closed(covers)):
+                expected = ValidationError  # at least one category, each with what it needs
 
             def record() -> SharingBasis:
                 return sharing_actions.record_consent(
@@ -385,16 +465,19 @@ class PolicyHistory(RuleBasedStateMachine):
                     subject=person,
                     recipient=organisation,
                     purpose="stöd",
-                    consent_form="written",
+                    consent_form="oral",
+                    witness="Vera Vittne",
                     scope=self._scope(covers),
                     valid_until=None,
                     case=chosen,
+                    **self._giver(person),
                 )
 
         else:
-            from_kind, to_kind, conditions = GROUNDS[ground]
-            direction = (person.organisation.kind, organisation.kind) == (from_kind, to_kind)
-            if expected is None and (not direction or not all_conditions or not covers):
+            conditions, fields = GROUNDS[ground][2], GROUNDS[ground][3]
+            direction = _allows(ground, person.organisation.kind, organisation.kind)
+            fine = direction and all_conditions and covers and _closed(covers)
+            if expected is None and not fine:
                 expected = ValidationError
             confirmed = {key: True for key in conditions[0 if all_conditions else 1 :]}
 
@@ -405,6 +488,7 @@ class PolicyHistory(RuleBasedStateMachine):
                     recipient=organisation,
                     ground=ground,
                     conditions=confirmed,
+                    details={key: "ifylld" for key in fields},
                     purpose="lagstöd",
                     scope=self._scope(covers),
                     valid_until=None,
@@ -431,6 +515,56 @@ class PolicyHistory(RuleBasedStateMachine):
         if self._attempt(expected, record) is not None:
             basis.withdrawn = True
 
+    @precondition(lambda self: self.bases)
+    @rule(actor=st.sampled_from(EVERYONE), which=st.integers(min_value=0), approve=st.booleans())
+    def decide(self, actor: str, which: int, approve: bool) -> None:
+        """A unit lead other than the requester approves or refuses (anyone may try)."""
+        basis = self.bases[which % len(self.bases)]
+        user = self.rows.users[actor]
+        stored = SharingBasis.objects.get(pk=basis.pk)
+        expected: type[Exception] | None = None
+        if "approve_disclosure" not in _caps(user) or basis.unit_id not in user.unit_ids():
+            expected = PermissionDenied
+        elif basis.approval != "pending" or basis.recorded_by_id == user.pk:
+            expected = ValidationError
+
+        def record() -> SharingBasis:
+            return sharing_actions.decide_basis(
+                actor=user, basis=stored, approve=approve, note="prövat"
+            )
+
+        if self._attempt(expected, record) is not None:
+            basis.approval = "approved" if approve else "refused"
+
+    @precondition(lambda self: self.bases)
+    @rule(which=st.integers(min_value=0), keep=st.frozensets(st.sampled_from(CATEGORIES)))
+    def narrow(self, which: int, keep: frozenset[str]) -> None:
+        """The disclosing organisation narrows a basis to fewer categories: a new basis replaces
+        it from now on (or the action refuses: nothing narrower, already ended, expired)."""
+        basis = self.bases[which % len(self.bases)]
+        stored = SharingBasis.objects.select_related("subject").get(pk=basis.pk)
+        keys = keep & basis.covers
+        now = timezone.now()
+        ended = basis.valid_until is not None and basis.valid_until <= max(basis.valid_from, now)
+        refused = (
+            basis.withdrawn
+            or basis.approval == "refused"
+            or not keys
+            or not _closed(keys)
+            or keys == basis.covers
+            or ended
+        )
+
+        def record() -> SharingBasis:
+            return sharing_actions.narrow_basis(
+                actor=self._owner(stored.subject), basis=stored, categories=keys
+            )
+
+        made = self._attempt(ValidationError if refused else None, record)
+        if made is not None:
+            basis.withdrawn = True
+            self._remember(made)
+
     @rule(
         actor=st.sampled_from(EVERYONE),
         opened=st.one_of(
@@ -453,6 +587,51 @@ class PolicyHistory(RuleBasedStateMachine):
             return
         made = grant()
         self.grants.append(Grant(user.pk, kind, row.pk, made.expires_at))
+
+    @rule(subject=persons_keys, role=st.sampled_from(["victim", "perpetrator", "child"]))
+    def open_case(self, subject: str, role: str) -> None:
+        """The subject's organisation opens a new case with the subject, an incident and a
+        journal entry: bases about the subject that name no case cover it at once."""
+        person = self.rows.persons[subject]
+        owner = self._owner(person)
+        self.opened += 1
+        case = case_actions.open_case(
+            actor=owner, unit=person.unit, details={"title": f"ny{self.opened}"}
+        )
+        case_actions.add_party(actor=owner, case=case, person=person, role=role)
+        incident = case_actions.record_incident(
+            actor=owner,
+            case=case,
+            details={"occurred_at": timezone.now() - LEAD, "kinds": ["physical"]},
+        )
+        entry = case_actions.write_journal_entry(actor=owner, case=case, text="ny")
+        self.rows.cases[f"new{self.opened}"] = case
+        self.rows.parties[case.pk] = {person.pk}
+        self.rows.incidents[incident.pk] = case.pk
+        self.rows.journal[entry.pk] = case.pk
+        self.rows.roles.setdefault(person.pk, set()).add(role)
+
+    @rule(actor=st.sampled_from(EVERYONE))
+    def search(self, actor: str) -> None:
+        """A name search lists exactly the persons the oracle says the user may see."""
+        user = self.rows.users[actor]
+        want = oracle(self.rows, self.bases, self.grants, user, self.now).persons
+        with mock.patch("django.utils.timezone.now", return_value=self.now):
+            found = {p.pk for p in search_persons(user, "Person").items} if _works(user) else set()
+        assert found == want, f"{actor} searched at {self.now:%Y-%m-%d %H:%M}"
+
+    @rule(actor=st.sampled_from(EVERYONE), subject=persons_keys)
+    def export(self, actor: str, subject: str) -> None:
+        """Only the person's own organisation exports their register, and it holds only what
+        that organisation disclosed about them."""
+        user, person = self.rows.users[actor], self.rows.persons[subject]
+        allowed = _works(user) and _owns(user, person)
+        assert _opens(policy.get_person_for, user, person.pk, for_edit=True) == allowed
+        if allowed:
+            rows = list(register_for_person(person))
+            assert all(r.from_organisation_id == person.organisation_id for r in rows)
+            exported = register_csv(register_for_person(person))
+            assert exported.count("\n") == len(rows) + 1
 
     @rule(minutes=st.integers(min_value=1, max_value=60 * 24 * 4))
     def let_time_pass(self, minutes: int) -> None:
@@ -494,11 +673,13 @@ class PolicyHistory(RuleBasedStateMachine):
     def _state(self) -> tuple[Any, ...]:
         """The history's size and the clock; the database must hold exactly that history, so a
         refused action has recorded nothing."""
-        mine = (len(self.bases), sum(b.withdrawn for b in self.bases), len(self.grants))
+        decided = sum(b.approval in ("approved", "refused") for b in self.bases)
+        mine = (len(self.bases), sum(b.withdrawn for b in self.bases), len(self.grants), decided)
         stored = (
             SharingBasis.objects.count(),
             SharingBasis.objects.filter(withdrawn_at__isnull=False).count(),
             BreakGlassGrant.objects.count(),
+            SharingBasis.objects.filter(approval__in=["approved", "refused"]).count(),
         )
         assert stored == mine
         return (self.now, *mine)
@@ -578,8 +759,8 @@ def test_it_never_shows_a_row_without_a_covering_basis_at_that_moment(
     run_state_machine_as_test(
         lambda: PolicyHistory(rows),
         settings=settings(
-            max_examples=40,
-            stateful_step_count=15,
+            max_examples=HISTORY_EXAMPLES,
+            stateful_step_count=HISTORY_STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
             database=None,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -93,7 +94,8 @@ def _consent(
         "subject": subject,
         "recipient": personas.social_org_a,
         "purpose": "samordnat stöd",
-        "consent_form": "written",
+        "consent_form": "oral",
+        "witness": "Vera Vittne",
         "scope": EVERYTHING if scope is None else scope,
         "valid_until": None,
     }
@@ -211,9 +213,29 @@ def test_a2_it_shows_only_the_categories_a_consent_covers(personas: Personas) ->
     assert (seen["cases"], seen["incidents"], seen["journal"]) == ({case.pk}, set(), set())
     page = logged_in(social).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Hornstull" not in page and "Samtal hölls." not in page
-    _consent(personas, person, scope={"covers_incidents": True, "covers_journal": True})
+    _consent(
+        personas,
+        person,
+        scope={"covers_cases": True, "covers_incidents": True, "covers_journal": True},
+    )
     seen = _visible(social)
     assert (seen["incidents"], seen["journal"]) == ({incident.pk}, {entry.pk})
+
+
+def test_a2_a_basis_for_incidents_or_journal_must_cover_their_case(personas: Personas) -> None:
+    """The lists and the pages agree: incidents and journal entries are shown inside their case,
+    so a basis covering them without the case is refused by the action and by the database."""
+    person = _person(personas.police_a, "Utancase")
+    incident = _incident(personas.police_a, _case(personas.police_a, (person, "victim")))
+    for scope in ({"covers_incidents": True}, {"covers_journal": True}):
+        with pytest.raises(ValidationError) as refused:
+            _consent(personas, person, scope=scope)
+        assert "categories" in refused.value.message_dict
+    assert not SharingBasis.objects.exists()
+    basis = _consent(personas, person, scope={"covers_cases": True, "covers_incidents": True})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SharingBasis.objects.filter(pk=basis.pk).update(covers_cases=False)
+    assert _visible(personas.social_a)["incidents"] == {incident.pk}
 
 
 def test_a2_it_limits_a_consent_to_its_recipient_organisation_and_unit(
@@ -243,7 +265,17 @@ def test_a2_it_carries_rows_only_in_the_direction_of_the_basis(personas: Persona
             subject=police_row,
             recipient=personas.social_org_a,
             ground="osl_10_18c",  # social services → police only
-            conditions={"risk": True, "prevents": True, "not_inappropriate": True},
+            conditions={
+                "risk": True,
+                "prevents": True,
+                "not_inappropriate": True,
+                "not_past_crime": True,
+            },
+            details={
+                "feared_crime": "grov misshandel",
+                "close_relation": "sambo",
+                "justification": "hot",
+            },
             purpose="förebygga våld",
             scope=EVERYTHING,
             valid_until=None,
@@ -259,6 +291,7 @@ def test_a2_it_requires_every_condition_of_a_statutory_ground(personas: Personas
         "subject": child,
         "recipient": personas.social_org_a,
         "ground": "orosanmalan",
+        "details": {"justification": "Barnet såg våldet"},
         "purpose": "orosanmälan",
         "scope": EVERYTHING,
         "valid_until": None,
@@ -522,6 +555,17 @@ def test_a6_it_shows_researchers_and_administrators_no_case_data_on_any_page(
         kwargs[target] = {"pk": case.pk, extra: 1}
     kwargs["conference"] = {"pk": 1}
     kwargs["conference_item"] = {"pk": 1, "item_pk": 1}
+    child = _person(personas.police_a, "Forskningsbarn")
+    case_actions.add_party(actor=personas.police_a, case=case, person=child, role="child")
+    report = sharing_actions.draft_report_of_concern(
+        actor=personas.police_a,
+        case=case,
+        child=child,
+        concern="Hemlig oro",
+        justification="Hemlig motivering",
+    )
+    kwargs["report"] = {"pk": report.pk}
+    markers += ("Forskningsbarn", "Hemlig oro", "Hemlig motivering")
     # Tip pages (igor.tips): rows of a unit, never case data; any id will do for this check.
     public_line = {"unit": "sodermalm", "lang": "sv"}
     kwargs.update(

@@ -207,7 +207,8 @@ def _share_everything(d: Dyad) -> None:
         subject=d.woman,
         recipient=d.p.police_org_a,
         purpose="samordnat stöd",
-        consent_form="written",
+        consent_form="oral",
+        witness="Sara Holm",
         scope={
             "covers_person": True,
             "covers_cases": True,
@@ -287,6 +288,7 @@ def test_support_rows_across_the_wall_need_a_basis_covering_them(dyad: Dyad) -> 
         recipient=dyad.p.police_org_a,
         purpose="samordning",
         consent_form="oral",
+        witness="Sara Holm",
         scope={"covers_person": True, "covers_cases": True},
         valid_until=None,
     )

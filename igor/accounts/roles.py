@@ -28,6 +28,7 @@ class Cap(StrEnum):
     REVEAL_PROTECTED = "reveal_protected"  # see a protected person's address/phone, with a reason
     BREAK_GLASS = "break_glass"
     RECORD_SHARING = "record_sharing"  # record consent or a statutory basis
+    APPROVE_DISCLOSURE = "approve_disclosure"  # decide a statutory disclosure someone else asked
     VIEW_AUDIT = "view_audit"
     VIEW_STATISTICS = "view_statistics"
     REGISTER_STUDIES = "register_studies"  # register research studies for the own units
@@ -61,6 +62,7 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
         Cap.APPROVE_RISK,
         Cap.REGISTER_STUDIES,
         Cap.MANAGE_PROVIDERS,
+        Cap.APPROVE_DISCLOSURE,
         Cap.VIEW_TIPS,
         Cap.MANAGE_TIP_LINE,
     },

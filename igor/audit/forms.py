@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from igor.accounts.models import User
+from igor.accounts.roles import ActingRole
 from igor.audit.models import Verb
 
 
@@ -25,6 +26,9 @@ class AuditFilterForm(forms.Form):
     )
     date_to = forms.DateField(
         label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    acting_role = forms.ChoiceField(
+        label=_("Acting in"), choices=[("", _("(all)")), *ActingRole.choices], required=False
     )
     break_glass = forms.BooleanField(label=_("Only emergency access"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -39,6 +39,8 @@ def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[Au
         events = events.filter(case_id=data["case"])
     if data.get("verb"):
         events = events.filter(verb=data["verb"])
+    if data.get("acting_role"):
+        events = events.filter(acting_role=data["acting_role"])
     if data.get("break_glass"):
         events = events.filter(break_glass=True)
     zone = timezone.get_current_timezone()

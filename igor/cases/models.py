@@ -173,6 +173,12 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.occurred_at:%Y-%m-%d}"
 
+    @property
+    def child_witnessed(self) -> bool:
+        """A child saw or heard it: the police flag a possible barnfridsbrott (BrB 4 kap. 3 §),
+        the child being an injured party in their own right."""
+        return self.children_saw or self.children_heard
+
     def kind_labels(self) -> list[str]:
         labels = dict(ViolenceKind.choices)
         return [str(labels.get(kind, kind)) for kind in self.kinds]

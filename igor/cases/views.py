@@ -26,6 +26,7 @@ from igor.cases.models import JournalEntry, Party
 from igor.lib.web import add_action_errors, is_htmx, page_number, role_of, staff
 from igor.people.access import persons_for_case
 from igor.people.review import alerts_for_case
+from igor.sharing import access as sharing_reading
 from igor.sharing import policy
 
 
@@ -77,6 +78,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "view": case_view(access),
         "case": access.obj,
+        "sharing": sharing_reading.case_sharing(access),
+        "concern_prompt": sharing_reading.concern_prompt(access),
         "repeat_alerts": alerts_for_case(access),
     }
     return TemplateResponse(request, "cases/detail.html", context)

@@ -40,7 +40,14 @@ from igor.demo.identities import NumberPool, reserve_number
 from igor.lib.identity import IdentityKind, birth_date, normalise_name
 from igor.people.models import Gender, Person, Protection
 from igor.sharing.grounds import GROUNDS, StatutoryGround
-from igor.sharing.models import BasisKind, ConsentForm, SharingBasis
+from igor.sharing.models import (
+    Approval,
+    BasisKind,
+    ConsentForm,
+    EndReason,
+    GivenBy,
+    SharingBasis,
+)
 
 Progress = Callable[[str], None]
 # Raised whenever the same seed would give other rows, so saved benchmark databases are redone.
@@ -584,6 +591,15 @@ class Generator:
             )
         consent = kind == BasisKind.CONSENT
         names = {"victim_first": subject[1].first_name}
+        owner_names = [u.get_full_name() or u.username for u in org.staff if u.pk != owner.pk]
+        owner_names = owner_names or ["Vittne Demo"]
+        rule = GROUNDS.get(ground) if ground else None
+        # A ground that needs approval was approved by a lead who did not request it.
+        lead = (
+            next((u for u in org.staff if u.role == "unit_lead" and u.pk != owner.pk), None)
+            if rule is not None and rule.needs_approval
+            else None
+        )
         self.rows[SharingBasis].add(
             id=self.ids.take(SharingBasis),
             kind=kind,
@@ -593,13 +609,25 @@ class Generator:
             subject_id=subject[0],
             case_id=case.pk if rng.random() < 0.3 else None,
             covers_person=True,
+            covers_contact=consent and rng.random() < 0.5,
             covers_cases=True,
             covers_incidents=rng.random() < (0.6 if consent else 0.9),
+            covers_risk_assessment=rng.random() < (0.5 if consent else 0.7),
+            covers_safety_plan=consent and rng.random() < 0.3,
+            covers_support=consent and rng.random() < 0.4,
             covers_journal=rng.random() < (0.3 if consent else 0.2),
             purpose=rng.choice(
                 texts.CONSENT_PURPOSES if consent else texts.STATUTORY_PURPOSES
             ).format(**names),
-            consent_form=rng.choice([ConsentForm.WRITTEN, ConsentForm.ORAL]) if consent else "",
+            # Oral, with a witness: a written consent needs its signed form, which the bulk demo
+            # does not make (igor/demo/sharing.py records written ones through the actions).
+            consent_form=ConsentForm.ORAL if consent else "",
+            given_by=GivenBy.SUBJECT if consent else "",
+            witness=rng.choice(owner_names) if consent else "",
+            approval=Approval.APPROVED if lead is not None else Approval.NOT_NEEDED,
+            decided_by_id=lead.pk if lead is not None else None,
+            decided_at=start if lead is not None else None,
+            ended_reason=EndReason.WITHDRAWN if state == "withdrawn" else "",
             ground=ground,
             conditions={name: True for name, _ in GROUNDS[ground].conditions} if ground else {},
             valid_from=start,

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,9 +30,11 @@ from igor.accounts.roles import Cap
 from igor.audit.record import record, record_disclosure
 from igor.cases.models import Case, Incident, JournalEntry, Party
 from igor.people.models import Person
-from igor.sharing.models import BreakGlassGrant, SharingBasis
+from igor.sharing.categories import BY_KEY, CASE, PERSON, field_of
+from igor.sharing.models import BreakGlassGrant, ConcernStatus, ReportOfConcern, SharingBasis
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class Bases:
@@ -81,6 +83,19 @@ class Scope:
     journal_bases: Bases = field(default_factory=_no_bases)
     glass_persons: set[int] = field(default_factory=set)
     glass_cases: set[int] = field(default_factory=set)
+    _by_category: dict[str, Bases] = field(default_factory=dict)
+
+    def bases_for(self, key: str) -> Bases:
+        """The bases covering rows of one category (igor/sharing/categories.py), by the id of
+        the person (person-level categories) or the case (case-level ones) the rows belong to."""
+        if key not in self._by_category:
+            if not self.works_with_cases:
+                self._by_category[key] = _no_bases()
+            elif BY_KEY[key].level == "person":
+                self._by_category[key] = Bases(_person_basis(self, field_of(key)))
+            else:
+                self._by_category[key] = Bases(_case_basis(self, field_of(key)))
+        return self._by_category[key]
 
     def active_bases(self) -> QuerySet[SharingBasis]:
         """The bases received by the user's organisation in the user's units, active now."""
@@ -90,9 +105,9 @@ class Scope:
             recipient_id=self.organisation_id, unit_id__in=self.unit_ids
         )
 
-    def shared_person_ids(self) -> QuerySet[SharingBasis, Any]:
+    def shared_person_ids(self, flag: str = "covers_person") -> QuerySet[SharingBasis, Any]:
         """Ids of the other organisation's persons covered by a basis (a subquery)."""
-        return self.active_bases().filter(covers_person=True).values("subject_id")
+        return self.active_bases().filter(**{flag: True}).values("subject_id")
 
     def shared_cases_q(self, field: str = "pk", flag: str = "covers_cases") -> Q:
         """`field` names a case covered by a basis with `flag`: the case the basis names, or
@@ -133,10 +148,10 @@ def scope_for(user: User, now: datetime.datetime | None = None) -> Scope:
     if not works:
         return scope
     scope.now = now or timezone.now()
-    scope.person_bases = Bases(lambda pk: _person_basis(scope, pk))
-    scope.case_bases = Bases(_case_basis(scope, "covers_cases"))
-    scope.incident_bases = Bases(_case_basis(scope, "covers_incidents"))
-    scope.journal_bases = Bases(_case_basis(scope, "covers_journal"))
+    scope.person_bases = scope.bases_for(PERSON)
+    scope.case_bases = scope.bases_for(CASE)
+    scope.incident_bases = scope.bases_for("incidents")
+    scope.journal_bases = scope.bases_for("journal")
     for grant in BreakGlassGrant.objects.filter(user=user, expires_at__gt=scope.now):
         target = scope.glass_persons if grant.object_type == "person" else scope.glass_cases
         target.add(grant.object_id)
@@ -146,13 +161,16 @@ def scope_for(user: User, now: datetime.datetime | None = None) -> Scope:
 _ORDER = ("valid_from", "id")  # the first covering basis is the one recorded
 
 
-def _person_basis(scope: Scope, person_id: int) -> SharingBasis | None:
-    return (
-        scope.active_bases()
-        .filter(subject_id=person_id, covers_person=True)
-        .order_by(*_ORDER)
-        .first()
-    )
+def _person_basis(scope: Scope, flag: str) -> Callable[[int], SharingBasis | None]:
+    def lookup(person_id: int) -> SharingBasis | None:
+        return (
+            scope.active_bases()
+            .filter(**{"subject_id": person_id, flag: True})
+            .order_by(*_ORDER)
+            .first()
+        )
+
+    return lookup
 
 
 def _case_basis(scope: Scope, flag: str) -> Callable[[int], SharingBasis | None]:
@@ -258,16 +276,82 @@ def cases_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Case]:
     return Case.objects.filter(scope.own() | shared)
 
 
-def incidents_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Incident]:
+def case_rows_visible_to(
+    user: User,
+    queryset: QuerySet[M],
+    category: str,
+    case_field: str = "case",
+    scope: Scope | None = None,
+) -> QuerySet[M]:
+    """The rows of a case-level category (incidents, journal, risk assessments, safety plans…)
+    the user may see: those of own cases (A1), and those of the other agency's cases while an
+    active basis covers the category (A2; such a basis covers the case too), or break-the-glass.
+    `case_field` names the row's foreign key to its case."""
+    if BY_KEY[category].level != "case":
+        raise ValueError(f"{category} is not a case-level category")
     scope = scope or scope_for(user)
-    shared = scope.shared_cases_q("case_id", "covers_incidents") | Q(case_id__in=scope.glass_cases)
-    return Incident.objects.filter(scope.own("case__") | shared)
+    shared = scope.shared_cases_q(f"{case_field}_id", field_of(category)) | Q(
+        **{f"{case_field}_id__in": scope.glass_cases}
+    )
+    return queryset.filter(scope.own(f"{case_field}__") | shared)
+
+
+def person_rows_visible_to(
+    user: User,
+    queryset: QuerySet[M],
+    category: str,
+    person_field: str = "person",
+    scope: Scope | None = None,
+) -> QuerySet[M]:
+    """The rows of a person-level category (contact details, support and treatment status…) the
+    user may see: about own persons (A1), and about the other agency's persons while an active
+    basis covers the category (A2), or break-the-glass. `person_field` names the foreign key."""
+    if BY_KEY[category].level != "person":
+        raise ValueError(f"{category} is not a person-level category")
+    scope = scope or scope_for(user)
+    shared = Q(**{f"{person_field}_id__in": scope.shared_person_ids(field_of(category))}) | Q(
+        **{f"{person_field}_id__in": scope.glass_persons}
+    )
+    return queryset.filter(scope.own(f"{person_field}__") | shared)
+
+
+def incidents_visible_to(user: User, scope: Scope | None = None) -> QuerySet[Incident]:
+    return case_rows_visible_to(user, Incident.objects.all(), "incidents", scope=scope)
 
 
 def journal_visible_to(user: User, scope: Scope | None = None) -> QuerySet[JournalEntry]:
+    return case_rows_visible_to(user, JournalEntry.objects.all(), "journal", scope=scope)
+
+
+def reports_visible_to(user: User, scope: Scope | None = None) -> QuerySet[ReportOfConcern]:
+    """Reports of concern: the reporting organisation's own (A1), and for the recipient
+    organisation of the unit every report once it is sent (the orosanmälan basis)."""
     scope = scope or scope_for(user)
-    shared = scope.shared_cases_q("case_id", "covers_journal") | Q(case_id__in=scope.glass_cases)
-    return JournalEntry.objects.filter(scope.own("case__") | shared)
+    received = Q(
+        recipient_id=scope.organisation_id,
+        unit_id__in=scope.unit_ids,
+        status__in=[ConcernStatus.SENT, ConcernStatus.RECEIVED, ConcernStatus.RESPONDED],
+    )
+    if not scope.works_with_cases:
+        return ReportOfConcern.objects.none()
+    return ReportOfConcern.objects.filter(scope.own() | received)
+
+
+def get_report_for(user: User, pk: int) -> Access[ReportOfConcern]:
+    """A report of concern the user may see, with the basis it crosses the wall on; else 404."""
+    scope = scope_for(user)
+    report = (
+        reports_visible_to(user, scope)
+        .filter(pk=pk)
+        .select_related("case", "child", "basis", "organisation", "recipient", "unit")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    own = scope.is_own(report.organisation_id, report.unit_id)
+    return Access(
+        report, scope, cross_wall=not own, basis=None if own else report.basis, break_glass=False
+    )
 
 
 # --- Single rows: fetched and checked together ------------------------------------------------
@@ -355,6 +439,31 @@ def sees_journal(access: Access[Case]) -> bool:
     )
 
 
+def sees_case_category(access: Access[Case], category: str) -> bool:
+    """Whether the user sees rows of this case-level category inside a case they opened."""
+    return (
+        not access.cross_wall
+        or access.break_glass
+        or access.obj.pk in access.scope.bases_for(category)
+    )
+
+
+def sees_person_category(access: Access[Person], category: str) -> bool:
+    """Whether the user sees rows of this person-level category about a person they opened."""
+    return (
+        not access.cross_wall
+        or access.break_glass
+        or access.obj.pk in access.scope.bases_for(category)
+    )
+
+
+def category_basis(access: Access[Any], category: str) -> SharingBasis | None:
+    """The basis a row of this category is shown under across the wall (for the disclosure)."""
+    if not access.cross_wall or access.break_glass:
+        return None
+    return access.scope.bases_for(category).get(access.obj.pk)
+
+
 def sees_person(scope: Scope, person: Person) -> bool:
     return (
         scope.is_own(person.organisation_id, person.unit_id)
@@ -369,8 +478,13 @@ def may_reveal_protected(access: Access[Person]) -> bool:
 
 
 def shows_contact_details(access: Access[Person]) -> bool:
-    """Ordinary (unprotected) contact details: own organisation, or a basis covering the person."""
-    return not access.obj.is_protected and (not access.cross_wall or access.basis is not None)
+    """Ordinary (unprotected) contact details: own organisation, or a basis covering contact
+    details of the person (never under break-the-glass, never for a protected person: A5)."""
+    if access.obj.is_protected:
+        return False
+    if not access.cross_wall:
+        return True
+    return access.basis is not None and access.obj.pk in access.scope.bases_for("contact")
 
 
 def may_break_glass(user: User) -> bool:
@@ -399,7 +513,7 @@ def find_for_break_glass(user: User, target: str, identifier: str) -> tuple[str,
 
 
 def audit_read(
-    access: Access[Person] | Access[Case],
+    access: Access[Person] | Access[Case] | Access[ReportOfConcern],
     *,
     object_type: str,
     purpose: str,
@@ -408,21 +522,23 @@ def audit_read(
     case_id: int | None = None,
     object_id: int | None = None,
     data: dict[str, Any] | None = None,
+    category: str | None = None,
 ) -> None:
     """One audit event for a read of personal data; across the wall also a disclosure.
 
     `object_id` names a row inside the loaded person or case (an incident, a journal entry) when
-    that is what was read; `data` carries e.g. the ids a list returned.
+    that is what was read; `data` carries e.g. the ids a list returned; `category` the category
+    of what was read, so the disclosure names the basis that covers that category.
     """
     obj = access.obj
     read_id = obj.pk if object_id is None else object_id
-    assert isinstance(obj, Person | Case)
+    assert isinstance(obj, Person | Case | ReportOfConcern)
     user = access.scope.user
     if access.cross_wall:
         record_disclosure(
             actor=user,
             from_organisation=obj.organisation,
-            basis=access.basis,
+            basis=(category_basis(access, category) if category else None) or access.basis,
             break_glass=access.break_glass,
             object_type=object_type,
             object_id=read_id,

@@ -20,7 +20,7 @@ from igor.audit.models import ChainHead
 from igor.cases.models import Case, CaseStatus, Incident, Party, PartyRole
 from igor.people.models import Person
 from igor.sharing.grounds import StatutoryGround
-from igor.sharing.models import BasisKind, SharingBasis
+from igor.sharing.models import IN_FORCE, BasisKind, EndReason, SharingBasis
 from igor.stats import formulas
 from igor.stats.formulas import ClosedCase, Count, LaterIncident, Share, Value
 from igor.stats.periods import STOCKHOLM, Period, add_months, local_date
@@ -104,12 +104,18 @@ def consents_recorded(period: Period, today: datetime.date) -> Result:
 
 
 def consents_withdrawn(period: Period, today: datetime.date) -> Result:
-    rows = SharingBasis.objects.filter(_in(period, "withdrawn_at"), kind=BasisKind.CONSENT)
+    # Withdrawn by the person; not a consent replaced by a narrower one or a new purpose.
+    rows = SharingBasis.objects.filter(
+        _in(period, "withdrawn_at"), kind=BasisKind.CONSENT, ended_reason=EndReason.WITHDRAWN
+    )
     return _counts(rows, "unit_id")
 
 
 def statutory_disclosures(period: Period, today: datetime.date) -> Result:
-    rows = SharingBasis.objects.filter(_in(period, "recorded_at"), kind=BasisKind.STATUTORY)
+    # A request still awaiting the lead's approval, or refused, disclosed nothing.
+    rows = SharingBasis.objects.filter(
+        _in(period, "recorded_at"), kind=BasisKind.STATUTORY, approval__in=IN_FORCE
+    )
     return _counts(rows.exclude(ground=StatutoryGround.OROSANMALAN), "unit_id")
 
 

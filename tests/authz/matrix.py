@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 
 # What each persona's role lets them do at all, stated here apart from igor/accounts/roles.py.
 CASE_WORK = frozenset(
-    {"view_case_data", "edit_case_data", "reveal_protected", "break_glass", "use_api"}
+    {
+        "view_case_data",
+        "edit_case_data",
+        "reveal_protected",
+        "break_glass",
+        "record_sharing",
+        "use_api",
+    }
 )
 # The unit's tip queue with sanitised summaries; the raw tip only for triage (igor.tips).
 TIP_READERS = CASE_WORK | {"view_tips"}
@@ -37,6 +44,7 @@ LEAD = TIP_READERS | {
     "manage_providers",
     "manage_tip_line",
     "approve_risk",
+    "approve_disclosure",
 }
 TRIAGE = TIP_READERS | {"triage_tips"}
 ROLE_CAN: dict[str, frozenset[str]] = {
@@ -105,8 +113,16 @@ STATES: dict[str, State] = {
     "consent": State(_covers(*ALL_CATEGORIES), "active consent covering everything"),
     "consent_person_only": State(_covers("person"), "consent for personal details only"),
     "consent_case_only": State(_covers("person", "cases"), "consent without incidents/journal"),
-    "consent_incidents_only": State(
-        _covers("incidents"), "consent for incidents but not the case they belong to"
+    # A consent for incidents or the journal covers their case as well: one without is refused
+    # (tests/test_policy_rules.py), so the nearest state is the case with its incidents only.
+    "consent_incidents": State(
+        _covers("person", "cases", "incidents"), "consent for the case and its incidents only"
+    ),
+    "consent_narrowed": State(
+        _covers("person"), "consent for everything, narrowed to personal details"
+    ),
+    "consent_purpose_changed": State(
+        _covers(*ALL_CATEGORIES), "consent re-confirmed for a new purpose (the old one ended)"
     ),
     "consent_other_case": State(
         _covers("person"), "consent limited to another case of the same person"
@@ -118,6 +134,13 @@ STATES: dict[str, State] = {
     "statutory": State(
         _covers(*ALL_CATEGORIES), "orosanmälan police → social services about a child party"
     ),
+    "statutory_pending": State(
+        _covers(), "OSL 10 kap. 2 § disclosure awaiting the unit lead's approval"
+    ),
+    "statutory_approved": State(
+        _covers(*ALL_CATEGORIES), "OSL 10 kap. 2 § disclosure approved by another person"
+    ),
+    "statutory_refused": State(_covers(), "OSL 10 kap. 2 § disclosure refused by the lead"),
 }
 
 
@@ -128,11 +151,13 @@ STAFF = "staff"  # any logged-in, verified staff member
 # Rows of a world a page can be about; a "conference" is the unit's meeting (any member of the
 # unit sees it, its cases follow the case rules), checked in the first world only.
 RISK_TARGETS = ("risk_assessment", "safety_plan", "protective_measure", "conference_item")
-OBJECT_TARGETS = ("person", "case", "incident", "task", *RISK_TARGETS)
+OBJECT_TARGETS = ("person", "case", "incident", "task", "report", *RISK_TARGETS)
 # What a reader across the wall needs covered to see risk work (igor/risk/access.py basis_flag):
 # until the sharing model has categories of its own for it, risk work travels with the case.
 RISK = frozenset({"cases"})
 SAFETY = frozenset({"cases"})
+# No sharing state discloses a draft report of concern: only its authors see it.
+NEVER = frozenset({"a draft report of concern"})
 # Rows of unit A that belong to the unit rather than one organisation (igor.tips): staff of unit A
 # with the capability reach them; anyone else gets 404.
 UNIT_TARGETS = ("tip", "tip_person", "help_entry")
@@ -335,6 +360,28 @@ def _minutes_payload(world: World, context: PageContext) -> dict[str, Any]:
 
 def _conference_action_payload(world: World, context: PageContext) -> dict[str, Any]:
     return {"description": "Följ upp larmet", "owner": world.case.owner_id, "due_on": "2026-12-04"}
+
+
+def _no_basis_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # Names no basis of the person: the page again with the error (the world stays as it is).
+    return {"basis": "999999999", "step": "withdraw"}
+
+
+def _incomplete_consent_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"categories": ["person"], "given_by": "subject", "consent_form": "oral"}
+
+
+def _decision_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"basis": "999999999", "decision": "approve"}
+
+
+def _incomplete_concern_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"concern": "Oro för barnet"}
+
+
+def _concern_step_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # The recipient's step on a draft: refused with a message, nothing changes.
+    return {"step": "respond", "response": "Återkoppling"}
 
 
 def _triage_payload(world: World, context: PageContext) -> dict[str, Any]:
@@ -1094,6 +1141,85 @@ PAGES: dict[str, Page] = {
             ok={"POST": "302"},
             payload=_conference_action_payload,
         ),
+        # --- consent, statutory disclosures, register, reports of concern: the controller only
+        Page(
+            "sharing:person",
+            FORM,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},
+            payload=_no_basis_payload,
+        ),
+        Page(
+            "sharing:record_consent",
+            FORM,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},  # no purpose: the form with the error
+            payload=_incomplete_consent_payload,
+        ),
+        Page(
+            "sharing:record_statutory",
+            FORM,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},  # no ground chosen: the list of grounds
+            payload=_nothing,
+        ),
+        Page(
+            "sharing:consent_pdf",
+            READ,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200"},
+        ),
+        Page(
+            "sharing:signed_form",
+            READ,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "404"},  # names no consent with a signed form
+        ),
+        Page(
+            "sharing:person_register",
+            READ,
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok={"GET": "200"},
+        ),
+        Page("sharing:unit_register", READ, "view_audit", ok={"GET": "200"}),
+        Page(
+            "sharing:approvals",
+            FORM,
+            "approve_disclosure",
+            ok={"GET": "200", "POST": "200"},
+            payload=_decision_payload,
+        ),
+        Page("sharing:concern_queue", READ, "record_sharing", ok={"GET": "200"}),
+        Page(
+            "sharing:draft_concern",
+            FORM,
+            "record_sharing",
+            target="case",
+            writes=True,
+            ok={"GET": "200", "POST": "200"},
+            payload=_incomplete_concern_payload,
+        ),
+        Page(
+            "sharing:concern",
+            FORM,
+            "record_sharing",
+            target="report",
+            needs=NEVER,
+            ok={"GET": "200", "POST": "200"},
+            payload=_concern_step_payload,
+        ),
         # --- the public tip line (igor.tips): no login; a POST without the form's own token is
         # refused like a failed CSRF check (403), and the matrix client sends none.
         Page("tipline:index", READ, PUBLIC, public=_on_every_kind("200", "405")),
@@ -1370,6 +1496,20 @@ def _api_assessment(world: World) -> dict[str, Any]:
     }
 
 
+def _api_consent(world: World) -> dict[str, Any]:
+    giver = (
+        {"given_by": "guardian", "given_by_name": "Vårdnadshavare Matris"}
+        if world.subject_party.role == "child"
+        else {"given_by": "subject"}
+    )
+    return {
+        "categories": ["person", "cases"],
+        "purpose": "Samordnat stöd",
+        "witness": "Vera Vittne",
+        **giver,
+    }
+
+
 def _api_outreach(world: World) -> dict[str, Any]:
     return {
         "person": world.perpetrator.pk,
@@ -1502,6 +1642,18 @@ API_OPERATIONS: dict[str, Operation] = {
             needs=RISK,
             disclosed="case_risk",
         ),
+        # --- sharing: for the person's own organisation (the controller) only
+        Operation("sharing_list", "GET", "record_sharing", target="person", writes=True),
+        Operation(
+            "consents_create",
+            "POST",
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok="201",
+            payload=_api_consent,
+        ),
+        Operation("disclosures_list", "GET", "record_sharing", target="person", writes=True),
         Operation(
             "outreach_list",
             "GET",

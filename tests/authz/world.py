@@ -23,7 +23,7 @@ from igor.people.models import Person
 from igor.risk import actions as risk_actions
 from igor.risk.models import SafetyPlan
 from igor.sharing import actions as sharing_actions
-from igor.sharing.models import SharingBasis
+from igor.sharing.models import ReportOfConcern, SharingBasis
 from igor.support import actions as support_actions
 from tests.authz.matrix import ALL_CATEGORIES, STATES
 from tests.personas import Personas
@@ -51,6 +51,7 @@ class World:
     perpetrator_party: Party
     incident: Incident
     journal: JournalEntry
+    report: ReportOfConcern  # a draft report of concern about a child of the case
     basis: SharingBasis | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -125,6 +126,16 @@ def build_world(personas: Personas, state: str, number: int) -> World:
         },
     )
     journal = case_actions.write_journal_entry(actor=owner, case=case, text=f"Journalmarkör{tag}")
+    child = _person(owner, unit, "Kim", f"Barn{tag}")
+    case_actions.add_party(actor=owner, case=case, person=child, role="child")
+    report = sharing_actions.draft_report_of_concern(
+        actor=owner,
+        case=case,
+        child=child,
+        concern=f"Oromarkör{tag}",
+        justification="Barnet hörde våldet.",
+        incident=incident,
+    )
     world = World(
         state=state,
         number=number,
@@ -136,6 +147,7 @@ def build_world(personas: Personas, state: str, number: int) -> World:
         perpetrator_party=perpetrator_party,
         incident=incident,
         journal=journal,
+        report=report,
     )
     world.extra.update(_risk_rows(personas, world))
     world.extra.update(_support_rows(personas, world))
@@ -252,7 +264,8 @@ def _consent(personas: Personas, subject: Person, **kwargs: Any) -> SharingBasis
         "subject": subject,
         "recipient": personas.social_org_a,
         "purpose": "samordnat stöd",
-        "consent_form": "written",
+        "consent_form": "oral",
+        "witness": "Vera Vittne",
         "scope": _scope(ALL_CATEGORIES),
         "valid_until": None,
     }
@@ -265,8 +278,41 @@ def _put_in_state(personas: Personas, world: World) -> SharingBasis | None:
     match state:
         case "none":
             return None
-        case "consent" | "consent_person_only" | "consent_case_only" | "consent_incidents_only":
+        case "consent" | "consent_person_only" | "consent_case_only" | "consent_incidents":
             return _consent(personas, subject, scope=_scope(STATES[state].covers))
+        case "consent_narrowed":
+            return sharing_actions.narrow_basis(
+                actor=personas.police_a, basis=_consent(personas, subject), categories={"person"}
+            )
+        case "consent_purpose_changed":
+            return sharing_actions.reconfirm_consent(
+                actor=personas.police_a,
+                basis=_consent(personas, subject),
+                purpose="samordnat stöd och skydd",
+                consent_form="oral",
+                witness="Vera Vittne",
+                valid_until=None,
+            )
+        case "statutory_pending" | "statutory_approved" | "statutory_refused":
+            basis = sharing_actions.record_statutory_basis(
+                actor=personas.police_a,
+                subject=subject,
+                recipient=personas.social_org_a,
+                ground="osl_10_2",
+                conditions={"necessary": True},
+                details={"justification": "Behövs för att kunna skydda den utsatta"},
+                purpose="skydd",
+                scope=_scope(frozenset(ALL_CATEGORIES)),
+                valid_until=None,
+            )
+            if state == "statutory_pending":
+                return basis
+            return sharing_actions.decide_basis(
+                actor=personas.lead_a,
+                basis=basis,
+                approve=state == "statutory_approved",
+                note="" if state == "statutory_approved" else "Inte nödvändigt",
+            )
         case "consent_other_case":
             other = case_actions.open_case(
                 actor=personas.police_a, unit=personas.unit_a, details={"title": "Annat ärende"}
@@ -292,6 +338,7 @@ def _put_in_state(personas: Personas, world: World) -> SharingBasis | None:
                 recipient=personas.social_org_a,
                 ground="orosanmalan",
                 conditions=OROSANMALAN_CONDITIONS,
+                details={"justification": "Barnet hörde våldet"},
                 purpose="orosanmälan om barn",
                 scope=_scope(ALL_CATEGORIES),
                 valid_until=None,

@@ -79,7 +79,8 @@ def test_outreach_referral_transport_and_a_shelter_address_the_officer_cannot_se
         subject=woman,
         recipient=p.police_org_a,
         purpose="samordnat stöd",
-        consent_form="written",
+        consent_form="oral",
+        witness="Sara Holm",
         scope={
             "covers_person": True,
             "covers_cases": True,

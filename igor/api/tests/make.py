@@ -54,14 +54,15 @@ def consent(
     *,
     in_case: Case | None = None,
 ) -> SharingBasis:
-    """The subject's written consent to let `recipient` see what `scope` names."""
+    """The subject's oral consent, before a witness, to let `recipient` see what `scope` names."""
     return record_consent(
         actor=actor,
         subject=subject,
         recipient=recipient,
         purpose="Samverkan i IGOR",
-        consent_form="written",
-        scope=scope or {"covers_person": True},
+        consent_form="oral",
+        witness="Vera Vittne",
+        scope=scope or {"covers_person": True, "covers_contact": True},
         valid_until=None,
         case=in_case,
     )

@@ -201,3 +201,23 @@ def test_it_serves_the_benchmarked_pages_with_a_number_of_queries_independent_of
     assert len(case_pages) == 1, "a case page's query count depends on its parties or incidents"
     generate(persons=400, seed=2, now=NOW)  # more rows, more bases received
     assert pages() == small
+
+
+def test_it_shows_each_sharing_workflow_written_through_the_actions(personas: Personas) -> None:
+    from igor.demo.sharing import add_sharing_showcase
+    from igor.sharing.models import ReportOfConcern, SignedConsentForm
+
+    generate(persons=400, seed=3, now=NOW)
+    add_sharing_showcase()
+    written = SharingBasis.objects.get(kind="consent", consent_form="written")
+    assert SignedConsentForm.objects.get(basis=written).content_type == "application/pdf"
+    assert {"risk_assessment", "support"} <= set(written.category_keys())
+    assert SharingBasis.objects.filter(approval="pending", ground="osl_10_18c").exists()
+    assert set(ReportOfConcern.objects.values_list("status", flat=True)) == {
+        "draft",
+        "sent",
+        "received",
+    }
+    add_sharing_showcase()  # idempotent
+    assert SharingBasis.objects.filter(kind="consent", consent_form="written").count() == 1
+    assert verify() == []

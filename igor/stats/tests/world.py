@@ -113,7 +113,8 @@ def _sharing(p: Personas) -> None:
             subject=client,
             recipient=p.police_org_a,
             purpose="samverkan",
-            consent_form="written",
+            consent_form="oral",
+            witness="Vera Vittne",
             scope={"covers_person": True},
             valid_until=None,
         )
@@ -133,6 +134,7 @@ def _sharing(p: Personas) -> None:
         recipient=p.social_org_a,
         ground="orosanmalan",
         conditions={"child": True, "concern": True, "individual": True},
+        details={"justification": "Barnet hörde våldet"},
         purpose="orosanmälan",
         scope={"covers_person": True},
         valid_until=None,
@@ -143,9 +145,20 @@ def _sharing(p: Personas) -> None:
         subject=client,
         recipient=p.police_org_a,
         ground="osl_10_18c",
-        conditions={"risk": True, "prevents": True, "not_inappropriate": True},
+        conditions={
+            "risk": True,
+            "prevents": True,
+            "not_inappropriate": True,
+            "not_past_crime": True,
+        },
+        details={
+            "feared_crime": "grov misshandel",
+            "close_relation": "sambo",
+            "justification": "upprepade hot",
+        },
         purpose="förebygga våld",
         scope={"covers_person": True},
         valid_until=None,
     )
+    risk = sharing.decide_basis(actor=p.lead_a, basis=risk, approve=True)  # a second person
     SharingBasis.objects.filter(pk=risk.pk).update(recorded_at=at("2025-08-01"))

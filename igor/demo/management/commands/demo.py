@@ -13,6 +13,7 @@ from igor.accounts.structure import ensure_structure
 from igor.demo import matching
 from igor.demo.generator import generate
 from igor.demo.risk import generate_risk
+from igor.demo.sharing import add_sharing_showcase
 from igor.demo.stats import add_demo_study
 from igor.demo.tips import load_demo_tips
 from igor.demo.users import ensure_demo_users
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = generate(persons=persons, seed=seed, now=anchor, progress=self.stdout.write)
         risk = generate_risk(seed=seed, now=anchor)
+        add_sharing_showcase()  # consent, approval, reports of concern, by the unit's staff
         load_demo_tips(seed)
         matching.load(seed, self.stdout.write)
         from igor.demo.support import add_support_demo
