@@ -250,7 +250,7 @@ def _assess(w: World, **kwargs: object) -> object:
     return risk.assess_with_instrument(**{**arguments, **kwargs})  # type: ignore[arg-type]
 
 
-def _decide(w: World) -> Callable[[], object]:
+def _decide_lowering(w: World) -> Callable[[], object]:
     officer, lead = w.p.police_b, w.p.lead_b  # in unit B the lead is police
     person = make_person(officer, first_name="Nora")
     case = make_case(officer)
@@ -459,7 +459,7 @@ SETUP: dict[str, Callable[[World], Callable[[], object]]] = {
             assessed_on=timezone.localdate(),
         )
     ),
-    "risk.decide_lowering": _decide,
+    "risk.decide_lowering": _decide_lowering,
     "risk.save_safe_contact": lambda w: (
         lambda: risk.save_safe_contact(
             actor=w.p.police_a, person=w.person, details={"safe_times": "9–11"}

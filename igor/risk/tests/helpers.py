@@ -55,7 +55,8 @@ def share_with_social(world: RiskWorld, **scope: bool) -> SharingBasis:
         subject=world.victim,
         recipient=world.p.social_org_a,
         purpose="samordnat skydd",
-        consent_form="written",
+        consent_form="oral",
+        witness="Socialsekreterare Holm",
         scope=covers,
         valid_until=None,
     )
