@@ -8,7 +8,7 @@ DEMO_PERSONS ?= 2000
 # pytest-xdist workers; browser tests run in their own pass.
 WORKERS ?= 2
 
-.PHONY: run test lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto bench-matching bench-tips demo-big messages clean
+.PHONY: run test policy-histories lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto bench-matching bench-tips demo-big messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ pytest: $(VENV)/.installed-dev messages
 	IGOR_TESTING=1 $(BIN)/pytest -m browser -q -rs
 
 test: lint typecheck migrations-check pytest
+
+# The access policy's property test at full size (200 random histories of 50 steps; long).
+policy-histories: $(VENV)/.installed-dev
+	IGOR_TESTING=1 IGOR_POLICY_HISTORIES=200x50 $(BIN)/pytest -p no:xdist -q tests/test_policy_histories.py
 
 bench: bench-pages bench-crypto bench-matching bench-tips
 
