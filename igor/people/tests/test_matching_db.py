@@ -73,7 +73,8 @@ def test_the_other_organisation_never_gets_the_person_only_a_prompt(personas: Pe
         subject=known,
         recipient=personas.social_org_a,
         purpose="support",
-        consent_form="written",
+        consent_form="oral",
+        witness="Sara Holm",
         scope={"covers_person": True},
         valid_until=None,
     )
