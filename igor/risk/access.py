@@ -288,12 +288,12 @@ def _incident_facts(incident: Incident) -> rules.IncidentFacts:
     )
 
 
-def case_flags(
-    case: Case, *, with_incidents: bool = True
-) -> tuple[list[rules.Flag], list[rules.Flag]]:
-    """All escalation flags of a case and those not yet discussed at a conference."""
+def case_flags(access: policy.Access[Case]) -> tuple[list[rules.Flag], list[rules.Flag]]:
+    """All escalation flags of a case and those not yet discussed at a conference; incidents
+    count only when the reader may see them."""
     now = timezone.now()
-    facts = _facts(case.pk, _gather([case.pk], now), with_incidents, now)
+    case = access.obj
+    facts = _facts(case.pk, _gather([case.pk], now), policy.sees_incidents(access), now)
     flags = rules.escalation_flags(facts, config.escalation())
     return flags, rules.open_flags(flags, facts.last_conference)
 

@@ -37,7 +37,7 @@ from igor.risk.forms import (
     SafetyPlanForm,
     VictimForm,
 )
-from igor.risk.models import PLAN_SECTIONS, SafetyPlanVersion
+from igor.risk.models import PLAN_SECTIONS, Conference, ConferenceItem, SafetyPlanVersion
 from igor.sharing import policy
 
 GET = require_http_methods(["GET"])
@@ -644,20 +644,8 @@ def conference_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
             add_action_errors(form, error)
         else:
             return redirect("risk:conference_item", pk=pk, item_pk=item.pk)
-    flags, _open = risk_access.case_flags(item.case, with_incidents=policy.sees_incidents(access))
-    return TemplateResponse(
-        request,
-        "risk/conference_item.html",
-        {
-            "conference": meeting,
-            "item": item,
-            "case": access.obj,
-            "access": access,
-            "form": form,
-            "flags": flags,
-            "actions": list(item.actions.select_related("owner", "organisation")),
-            "action_form": ConferenceActionForm(unit_id=meeting.unit_id),
-        },
+    return _conference_item_page(
+        request, meeting, item, access, minutes_form=form, action_form=None
     )
 
 
@@ -681,7 +669,23 @@ def conference_action(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
             add_action_errors(form, error)
         else:
             return redirect("risk:conference_item", pk=pk, item_pk=item.pk)
-    flags, _open = risk_access.case_flags(item.case)
+    return _conference_item_page(
+        request, meeting, item, access, minutes_form=None, action_form=form
+    )
+
+
+def _conference_item_page(
+    request: HttpRequest,
+    meeting: Conference,
+    item: ConferenceItem,
+    access: policy.Access[Case],
+    *,
+    minutes_form: MinutesForm | None,
+    action_form: ConferenceActionForm | None,
+) -> HttpResponse:
+    """The item's page; either form may come back with errors, the other starts fresh."""
+    flags, _open = risk_access.case_flags(access)
+    initial = {"summary": item.summary, "minutes": item.minutes}
     return TemplateResponse(
         request,
         "risk/conference_item.html",
@@ -690,10 +694,9 @@ def conference_action(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
             "item": item,
             "case": access.obj,
             "access": access,
-            "form": MinutesForm(initial={"summary": item.summary, "minutes": item.minutes}),
+            "form": minutes_form or MinutesForm(initial=initial),
             "flags": flags,
             "actions": list(item.actions.select_related("owner", "organisation")),
-            "action_form": form,
+            "action_form": action_form or ConferenceActionForm(unit_id=meeting.unit_id),
         },
-        status=200,
     )
