@@ -16,6 +16,7 @@ from django.utils import timezone
 from igor.accounts.models import User
 from igor.audit.models import Disclosure
 from igor.cases.models import Case, Party, PartyRole
+from igor.lib.spreadsheet import escape_formula
 from igor.people.models import Person
 from igor.sharing import policy
 from igor.sharing.models import Approval, ReportOfConcern, SharingBasis
@@ -129,12 +130,6 @@ REGISTER_COLUMNS = (
 )
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def register_csv(rows: QuerySet[Disclosure], limit: int = 100_000) -> str:
     """The register as CSV for a data subject's request or a supervisory authority."""
     out = io.StringIO()
@@ -144,7 +139,7 @@ def register_csv(rows: QuerySet[Disclosure], limit: int = 100_000) -> str:
     for row in rows[:limit]:
         basis = row.basis
         writer.writerow(
-            _cell(value)
+            escape_formula(str(value))
             for value in [
                 row.at.astimezone(zone).isoformat(timespec="seconds"),
                 row.object_type,

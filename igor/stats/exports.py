@@ -1,8 +1,5 @@
-"""CSV and XLSX of the dashboard's table: the same cells, suppression included.
-
-Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a formula, so
-such text is prefixed with an apostrophe; numbers are written as numbers and need no escape.
-"""
+"""CSV and XLSX of the dashboard's table: the same cells, suppression included; text cells are
+escaped so a spreadsheet does not run them (igor/lib/spreadsheet.py)."""
 
 from __future__ import annotations
 
@@ -13,23 +10,8 @@ from collections.abc import Iterable, Sequence
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from igor.lib.spreadsheet import escape_formula
 from igor.stats.dashboard import Dashboard
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(text: str) -> str:
-    if text.startswith(FORMULA_STARTS) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace("\u2212", "-").replace(",", ".").replace("\xa0", "").replace(" ", ""))
-    except ValueError:
-        return False
-    return True
 
 
 def table_rows(board: Dashboard) -> list[list[str]]:

@@ -20,9 +20,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from igor.cases.models import Case, Incident, Party, PartyRole, Relation
+from igor.lib.spreadsheet import escape_formula
 from igor.stats import anonymity, formulas, sources
 from igor.stats.anonymity import Generaliser, Row
-from igor.stats.exports import escape_formula, to_csv
+from igor.stats.exports import to_csv
 from igor.stats.models import Extract
 from igor.stats.periods import STOCKHOLM, Period, add_months, local_date, month_of
 
