@@ -2,7 +2,7 @@
 
 Risk assessments, measures and conference minutes belong to the organisation that made them; the
 other organisation sees them only while a sharing basis covers them. Which part of a basis covers
-them is decided in one place, `basis_flag`, so that a consent category for risk or safety plans
+them is decided in one place, `basis_category`, so that a consent category for risk or safety plans
 is a one-line change there.
 """
 
@@ -35,37 +35,32 @@ from igor.risk.models import (
     Source,
 )
 from igor.sharing import policy
-from igor.sharing.models import SharingBasis
+from igor.sharing.categories import CASE, field_of
 
 RISK = "risk"  # assessments, measures, conference minutes
 SAFETY = "safety"  # safety plans and safe-contact rules
 
 
-def basis_flag(kind: str) -> str:
-    """The field of a sharing basis that lets the other organisation see this kind of risk data.
+def basis_category(kind: str) -> str:
+    """The sharing category (igor/sharing/categories.py) that lets the other organisation see
+    this kind of risk data.
 
     Until the sharing model has categories of its own for risk assessments and safety plans, risk
     data travels with the case: a basis that covers the case covers its risk work.
     """
-    return "covers_cases"
+    return CASE
 
 
-def _basis_for_case(scope: policy.Scope, case_id: int, kind: str) -> SharingBasis | None:
-    parties = Party.objects.filter(case_id=case_id).values("person_id")
-    return (
-        scope.active_bases()
-        .filter(**{basis_flag(kind): True})
-        .filter(Q(case_id=case_id) | Q(case_id__isnull=True, subject_id__in=parties))
-        .order_by("valid_from", "id")
-        .first()
-    )
+def basis_flag(kind: str) -> str:
+    """The field of a sharing basis that carries `basis_category(kind)`."""
+    return field_of(basis_category(kind))
 
 
 def covered(access: policy.Access[Case], kind: str) -> policy.Access[Case] | None:
     """The case access narrowed to this kind of risk data: the basis that covers it, or None."""
     if not access.cross_wall or access.break_glass:
         return access
-    basis = _basis_for_case(access.scope, access.obj.pk, kind)
+    basis = access.scope.bases_for(basis_category(kind)).get(access.obj.pk)
     return dataclasses.replace(access, basis=basis) if basis else None
 
 
