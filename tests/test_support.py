@@ -256,7 +256,7 @@ def test_the_officer_working_with_the_man_never_sees_the_shelter_address(dyad: D
     assert page.status_code == 200  # support shared under the consent ...
     body = page.content.decode()
     assert "Skyddat boende Syd" in body and "Hemliga vägen" not in body  # ... but not the address
-    disclosed = Disclosure.objects.filter(actor=dyad.p.police_a, object_type="case")
+    disclosed = Disclosure.objects.filter(actor=dyad.p.police_a, object_type="case_support")
     assert disclosed.filter(object_id=dyad.social_case.pk).exists()
     reveal = client.post(
         reverse("support:reveal", args=[dyad.social_case.pk]), {"reason": "Vill veta"}
