@@ -18,6 +18,7 @@ from igor.cases import actions as cases
 from igor.cases.models import Case
 from igor.people.models import Person
 from igor.sharing import actions as sharing
+from igor.sharing.models import SharingBasis
 from igor.support import actions as support
 from igor.support.models import (
     OutreachContact,
@@ -213,6 +214,7 @@ def _share_everything(d: Dyad) -> None:
             "covers_person": True,
             "covers_cases": True,
             "covers_incidents": True,
+            "covers_support": True,
             "covers_journal": True,
         },
         valid_until=None,
@@ -254,7 +256,7 @@ def test_the_officer_working_with_the_man_never_sees_the_shelter_address(dyad: D
     assert page.status_code == 200  # support shared under the consent ...
     body = page.content.decode()
     assert "Skyddat boende Syd" in body and "Hemliga vägen" not in body  # ... but not the address
-    disclosed = Disclosure.objects.filter(actor=dyad.p.police_a, object_type="case")
+    disclosed = Disclosure.objects.filter(actor=dyad.p.police_a, object_type="case_support")
     assert disclosed.filter(object_id=dyad.social_case.pk).exists()
     reveal = client.post(
         reverse("support:reveal", args=[dyad.social_case.pk]), {"reason": "Vill veta"}
@@ -278,22 +280,70 @@ def test_a_colleague_of_the_same_office_who_works_with_the_man_cannot_reveal(
     assert response.status_code == 403
 
 
-def test_support_rows_across_the_wall_need_a_basis_covering_them(dyad: Dyad) -> None:
-    url = reverse("support:case", args=[dyad.social_case.pk])
-    client = logged_in(dyad.p.police_a)
-    assert client.get(url).status_code == 404  # no basis
-    sharing.record_consent(
-        actor=dyad.p.social_a,
-        subject=dyad.woman,
-        recipient=dyad.p.police_org_a,
+def _consent_to_police(d: Dyad, *categories: str) -> SharingBasis:
+    return sharing.record_consent(
+        actor=d.p.social_a,
+        subject=d.woman,
+        recipient=d.p.police_org_a,
         purpose="samordning",
         consent_form="oral",
         witness="Sara Holm",
-        scope={"covers_person": True, "covers_cases": True},
+        categories={"person", "cases", *categories},
         valid_until=None,
     )
-    assert client.get(url).status_code == 404  # the case, but not its support work
+
+
+def test_support_rows_across_the_wall_need_a_basis_covering_them(dyad: Dyad) -> None:
+    """Requirement 3: sharing is blocked outside the consent's categories. The case, its
+    incidents and its journal do not carry the support and treatment status; only the support
+    category does."""
+    url = reverse("support:case", args=[dyad.social_case.pk])
+    client = logged_in(dyad.p.police_a)
+    assert client.get(url).status_code == 404  # no basis
+    _consent_to_police(dyad, "incidents", "journal", "risk_assessment", "safety_plan")
+    assert client.get(url).status_code == 404  # the case and more, but not its support work
+    assert not Disclosure.objects.filter(actor=dyad.p.police_a).exists()
+    basis = _consent_to_police(dyad, "support")
+    assert client.get(url).status_code == 200
+    row = Disclosure.objects.get(actor=dyad.p.police_a)
+    assert row.basis_id == basis.pk  # the basis that covers support, not the first one
     assert logged_in(dyad.p.police_b).get(url).status_code == 404  # another unit
+
+
+def test_the_legal_process_travels_with_the_incidents_not_with_support(dyad: Dyad) -> None:
+    """The police's legal process is förundersökning material (requirement 24: investigation
+    and support get different views): a consent to share support status does not show it."""
+    support.record_legal_process(
+        actor=dyad.p.police_a,
+        case=dyad.police_case,
+        report_number="K4711-26",
+        details={},
+    )
+    url = reverse("support:case", args=[dyad.police_case.pk])
+    sharing.record_consent(
+        actor=dyad.p.police_a,
+        subject=dyad.man,
+        recipient=dyad.p.social_org_a,
+        purpose="samordnat stöd",
+        consent_form="oral",
+        witness="Per Polis",
+        categories={"person", "cases", "support"},
+        valid_until=None,
+    )
+    worker = logged_in(dyad.p.social_a)
+    page = worker.get(url)
+    assert page.status_code == 200 and "K4711-26" not in page.content.decode()
+    sharing.record_consent(
+        actor=dyad.p.police_a,
+        subject=dyad.man,
+        recipient=dyad.p.social_org_a,
+        purpose="samordnat stöd och rättsprocess",
+        consent_form="oral",
+        witness="Per Polis",
+        categories={"person", "cases", "incidents", "support"},
+        valid_until=None,
+    )
+    assert "K4711-26" in worker.get(url).content.decode()
 
 
 # --- Pages: roles, methods, bad input ----------------------------------------------------------------

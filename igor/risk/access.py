@@ -1,9 +1,13 @@
 """Reading risk work, always through the access policy (igor.sharing.policy).
 
 Risk assessments, measures and conference minutes belong to the organisation that made them; the
-other organisation sees them only while a sharing basis covers them. Which part of a basis covers
-them is decided in one place, `basis_category`, so that a consent category for risk or safety plans
-is a one-line change there.
+other organisation sees them only while a sharing basis covers them. Which category of a basis
+covers them is decided in one place, `basis_category`: risk assessments, protective measures,
+conference minutes and escalation flags travel with the `risk_assessment` category, safety plans
+and safe-contact rules with `safety_plan` (domain-sweden.md §8 requirements 3 and 7: a victim's
+consent names what it shares, and sharing the risk assessment is a choice of its own). A basis
+that covers only the case shows the other organisation none of it. Every reader below (pages,
+PDFs, the conference agenda, escalation flags, the API) asks `covered` or `basis_flag`.
 """
 
 from __future__ import annotations
@@ -35,20 +39,19 @@ from igor.risk.models import (
     Source,
 )
 from igor.sharing import policy
-from igor.sharing.categories import CASE, field_of
+from igor.sharing.categories import field_of
 
-RISK = "risk"  # assessments, measures, conference minutes
+RISK = "risk"  # assessments, measures, conference minutes, escalation flags
 SAFETY = "safety"  # safety plans and safe-contact rules
+
+_CATEGORY = {RISK: "risk_assessment", SAFETY: "safety_plan"}
 
 
 def basis_category(kind: str) -> str:
     """The sharing category (igor/sharing/categories.py) that lets the other organisation see
-    this kind of risk data.
-
-    Until the sharing model has categories of its own for risk assessments and safety plans, risk
-    data travels with the case: a basis that covers the case covers its risk work.
-    """
-    return CASE
+    this kind of risk data. Both require the case category, so a basis covering them also lets
+    the reader open the case they belong to."""
+    return _CATEGORY[kind]
 
 
 def basis_flag(kind: str) -> str:

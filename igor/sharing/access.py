@@ -87,6 +87,11 @@ def concern_prompt(access: policy.Access[Case]) -> list[Party]:
 # --- The disclosure register ---------------------------------------------------------------------
 
 
+# The disclosure object types whose object id is a case: the case itself, its risk work and its
+# support work (igor.risk, igor.support), each named apart so the register says what was read.
+CASE_READS = ("case", "case_risk", "case_support")
+
+
 def register_for_person(person: Person) -> QuerySet[Disclosure]:
     """What was disclosed about the person: reads of their details, reads under a basis about
     them, and reads of their cases under emergency access."""
@@ -94,7 +99,7 @@ def register_for_person(person: Person) -> QuerySet[Disclosure]:
     about = (
         Q(person_id=person.pk)
         | Q(basis__subject_id=person.pk)
-        | Q(break_glass=True, object_type="case", object_id__in=cases)
+        | Q(break_glass=True, object_type__in=CASE_READS, object_id__in=cases)
     )
     return (
         Disclosure.objects.filter(about, from_organisation_id=person.organisation_id)

@@ -2,15 +2,28 @@
 
 Support rows belong to the organisation that controls their case (only its staff write them).
 The other organisation sees them only while a basis covers the case and the category the row
-falls in (`sees_category`). Shelter addresses, and the places of a protected person's transport,
-are shown only to the owning organisation's staff who may reveal protected details and do not
-work with the person using violence (rule A5), and only on an explicit, logged reveal.
+falls in (`sees_category`):
+
+- outreach, offers, referrals, interventions, transport, housing and outcome snapshots are the
+  "support and treatment status" of the consent form: the `support` category (domain-sweden.md §8
+  requirements 3, 34 and 35: a consent names the categories it shares; support and treatment are
+  recordable interventions of their own);
+- the police side's legal process (report number, interviews, prosecutor, court dates) stays with
+  the `incidents` category. It tracks the crimes the incidents record, and it is förundersökning
+  material, secret under OSL and kept apart from the support mission (§2.2 and requirement 24:
+  investigation and support get different views). Sharing a victim's support status must not
+  disclose the investigation, and the consent form's "Incidents" is the category that already
+  names what happened and was reported. No category of its own, since the consent form names none.
+
+Shelter addresses, and the places of a protected person's transport, are shown only to the owning
+organisation's staff who may reveal protected details and do not work with the person using
+violence (rule A5), and only on an explicit, logged reveal.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,28 +55,29 @@ from igor.support.rules import Capacity
 SUPPORT = "support"  # outreach, offers, referrals, interventions, transport, housing, snapshots
 LEGAL = "legal"  # the police side's legal process
 
-# Which part of a sharing basis lets the other organisation see each category. Support and
-# treatment status follow the journal's scope and the legal process the incidents' scope until
-# the sharing model has categories of their own; switching is a change to this table only.
-_CATEGORY_SCOPE: dict[str, Callable[[policy.Scope], policy.Bases]] = {
-    SUPPORT: lambda scope: scope.journal_bases,
-    LEGAL: lambda scope: scope.incident_bases,
-}
+# The sharing category (igor/sharing/categories.py) that lets the other organisation see each
+# part of the support work (see the module docstring for why the legal process is `incidents`).
+_SHARING_CATEGORY: dict[str, str] = {SUPPORT: "support", LEGAL: "incidents"}
+
+
+def sharing_category(category: str) -> str:
+    """The sharing category a basis must cover for the other organisation to see this part."""
+    return _SHARING_CATEGORY[category]
 
 
 def sees_category(access: policy.Access[Case], category: str) -> bool:
     """Whether the user may see this category of the case's support rows (A1, A2, A7)."""
-    if not access.cross_wall or access.break_glass:
-        return True
-    return access.obj.pk in _CATEGORY_SCOPE[category](access.scope)
+    return policy.sees_case_category(access, sharing_category(category))
 
 
 def case_for(user: User, pk: int, category: str = SUPPORT) -> policy.Access[Case]:
-    """The case if the user may see its rows of this category; else Http404."""
+    """The case if the user may see its rows of this category; else Http404. Across the wall the
+    access carries the basis that covers the category, so the disclosure names that basis."""
     access = policy.get_case_for(user, pk)
     if not sees_category(access, category):
         raise Http404
-    return access
+    basis = policy.category_basis(access, sharing_category(category))
+    return dataclasses.replace(access, basis=basis) if basis else access
 
 
 def case_for_edit(user: User, pk: int) -> Case:

@@ -147,7 +147,7 @@ def outreach_list(
     rows = list(OutreachContact.objects.filter(case=access.obj).order_by("-recorded_at", "-id"))
     policy.audit_read(
         access,
-        object_type="case",
+        object_type="case_support",
         purpose="api: list outreach",
         acting_role=acting_role(user, role),
         case_id=access.obj.pk,
@@ -209,7 +209,7 @@ def referrals_list(
     rows = list(Referral.objects.filter(case=access.obj).select_related("provider"))
     policy.audit_read(
         access,
-        object_type="case",
+        object_type="case_support",
         purpose="api: list referrals",
         acting_role=acting_role(user, role),
         case_id=access.obj.pk,

@@ -216,7 +216,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     access = support_access.case_for(staff(request), pk)
     policy.audit_read(
         access,
-        object_type="case",
+        object_type="case_support",
         purpose="view support",
         acting_role=role_of(request),
         case_id=pk,

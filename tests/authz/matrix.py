@@ -93,7 +93,17 @@ class Wall:
 
 # --- Sharing states of the rows --------------------------------------------------------------------
 
-ALL_CATEGORIES = ("person", "cases", "incidents", "journal")
+# The categories a consent can name (domain-sweden.md §8 requirement 3), but contact details: the
+# world's subject has a protected identity, whose contact details no basis discloses (A5).
+ALL_CATEGORIES = (
+    "person",
+    "cases",
+    "incidents",
+    "risk_assessment",
+    "safety_plan",
+    "support",
+    "journal",
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +122,28 @@ STATES: dict[str, State] = {
     "none": State(_covers(), "no basis: the other organisation sees nothing"),
     "consent": State(_covers(*ALL_CATEGORIES), "active consent covering everything"),
     "consent_person_only": State(_covers("person"), "consent for personal details only"),
-    "consent_case_only": State(_covers("person", "cases"), "consent without incidents/journal"),
+    "consent_case_only": State(
+        _covers("person", "cases"),
+        "consent for the case alone: no incidents, journal, risk, safety plan or support",
+    ),
     # A consent for incidents or the journal covers their case as well: one without is refused
     # (tests/test_policy_rules.py), so the nearest state is the case with its incidents only.
     "consent_incidents": State(
         _covers("person", "cases", "incidents"), "consent for the case and its incidents only"
+    ),
+    # Requirements 3 and 7: a consent naming the risk assessment, the safety plan or the support
+    # and treatment status shows that and nothing more of the case's work.
+    "consent_risk_assessment": State(
+        _covers("person", "cases", "risk_assessment"),
+        "consent for the case and its risk assessment only",
+    ),
+    "consent_safety_plan": State(
+        _covers("person", "cases", "safety_plan"),
+        "consent for the case and the safety plan only",
+    ),
+    "consent_support": State(
+        _covers("person", "cases", "support"),
+        "consent for the case and its support and treatment status only",
     ),
     "consent_narrowed": State(
         _covers("person"), "consent for everything, narrowed to personal details"
@@ -153,9 +180,10 @@ STAFF = "staff"  # any logged-in, verified staff member
 RISK_TARGETS = ("risk_assessment", "safety_plan", "protective_measure", "conference_item")
 OBJECT_TARGETS = ("person", "case", "incident", "task", "report", *RISK_TARGETS)
 # What a reader across the wall needs covered to see risk work (igor/risk/access.py basis_flag):
-# until the sharing model has categories of its own for it, risk work travels with the case.
-RISK = frozenset({"cases"})
-SAFETY = frozenset({"cases"})
+# assessments, measures and conference minutes the risk assessment; plans and safe-contact rules
+# the safety plan. Each category requires the case.
+RISK = frozenset({"cases", "risk_assessment"})
+SAFETY = frozenset({"cases", "safety_plan"})
 # No sharing state discloses a draft report of concern: only its authors see it.
 NEVER = frozenset({"a draft report of concern"})
 # Rows of unit A that belong to the unit rather than one organisation (igor.tips): staff of unit A
@@ -577,9 +605,9 @@ def _on_every_kind(get: str, post: str) -> dict[tuple[str, str], str]:
     }
 
 
-# A case's support rows: across the wall they need the case and (until the sharing model has a
-# support category) the journal covered; see igor/support/access.py.
-SUPPORT_NEEDS = _covers("cases", "journal")
+# A case's support rows: across the wall they need the case and its support and treatment status
+# covered (the legal process on the page follows the incidents); see igor/support/access.py.
+SUPPORT_NEEDS = _covers("cases", "support")
 
 READ = ("GET",)
 FORM = ("GET", "POST")
@@ -829,6 +857,7 @@ PAGES: dict[str, Page] = {
             target="case",
             needs=SUPPORT_NEEDS,
             ok={"GET": "200"},
+            disclosed="case_support",
         ),
         Page(
             "support:reveal",
@@ -1660,7 +1689,7 @@ API_OPERATIONS: dict[str, Operation] = {
             "view_case_data",
             target="case",
             needs=SUPPORT_NEEDS,
-            disclosed="case",
+            disclosed="case_support",
         ),
         Operation(
             "outreach_create",
@@ -1677,7 +1706,7 @@ API_OPERATIONS: dict[str, Operation] = {
             "view_case_data",
             target="case",
             needs=SUPPORT_NEEDS,
-            disclosed="case",
+            disclosed="case_support",
         ),
         Operation("tasks_list", "GET", "view_case_data"),
         Operation("providers_list", "GET", "view_case_data"),

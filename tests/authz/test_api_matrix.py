@@ -116,6 +116,7 @@ def _disclosed_id(op: Operation, world: World) -> int:
         "incident": world.incident.pk,
         "journal_entry": world.journal.pk,
         "case_risk": world.case.pk,
+        "case_support": world.case.pk,
     }[op.disclosed or ""]
 
 
@@ -146,6 +147,10 @@ def _expected_markers(
             return {(world, "incident_place"): True, (world, "journal_text"): False}
         case "journal_list" | "journal_detail":
             return {(world, "journal_text"): True, (world, "incident_place"): False}
+        case "referrals_list":  # the support and treatment status, nothing of the case's risk
+            return {(world, "support_text"): True, (world, "risk_rationale"): False}
+        case "assessments_list":
+            return {(world, "risk_rationale"): True, (world, "support_text"): False}
         case "cases_list":
             return per_world("case_title", "cases")
         case "persons_search":

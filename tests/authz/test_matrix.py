@@ -246,11 +246,19 @@ def _expected_markers(
         return {
             (world, "subject_name"): True,
             (world, "case_title"): seen("cases"),
-            (world, "safe_code"): seen("person", "cases"),
+            (world, "safe_code"): seen("person", "safety_plan"),
         }
     if page.name in ("risk:assessment", "risk:case"):
         shown = page.name == "risk:assessment"
         return {(world, "risk_rationale"): shown, (world, "plan_text"): False}
+    if page.name == "support:case":
+        # Support under the support category; the legal process under the incidents (A2).
+        return {
+            (world, "support_text"): True,
+            (world, "legal_number"): seen("incidents"),
+            (world, "risk_rationale"): False,
+            (world, "journal_text"): False,
+        }
     if page.name == "risk:plan":
         return {(world, "plan_text"): True, (world, "risk_rationale"): False}
     if page.name == "risk:conference_item" and method == "GET":

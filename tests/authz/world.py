@@ -73,6 +73,8 @@ class World:
             "plan_text": f"Planmarkör{self.tag}",
             "safe_code": f"Kodmarkör{self.tag}",
             "minutes_text": f"Protokollmarkör{self.tag}",
+            "support_text": f"Stödmarkör{self.tag}",
+            "legal_number": f"K{self.number}0001-26",
             # The tip of the matrix run (tests.authz.harness.TipRows), the same for every world.
             "tip_raw": TIP_RAW_MARKER,
             "tip_contact": TIP_CONTACT_MARKER,
@@ -221,7 +223,7 @@ def _support_rows(personas: Personas, world: World) -> dict[str, Any]:
     referral = support_actions.send_referral(
         **{**victim, "person": world.perpetrator},
         provider=provider,
-        purpose="Behandling",
+        purpose=f"Stödmarkör{world.tag}",
         sent_on=today,
     )
     intervention = support_actions.record_intervention(
@@ -278,7 +280,15 @@ def _put_in_state(personas: Personas, world: World) -> SharingBasis | None:
     match state:
         case "none":
             return None
-        case "consent" | "consent_person_only" | "consent_case_only" | "consent_incidents":
+        case (
+            "consent"
+            | "consent_person_only"
+            | "consent_case_only"
+            | "consent_incidents"
+            | "consent_risk_assessment"
+            | "consent_safety_plan"
+            | "consent_support"
+        ):
             return _consent(personas, subject, scope=_scope(STATES[state].covers))
         case "consent_narrowed":
             return sharing_actions.narrow_basis(

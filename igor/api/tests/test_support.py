@@ -104,6 +104,14 @@ def test_the_other_organisation_needs_a_basis_covering_the_support_rows(
         personas.social_org_a,
         {"covers_person": True, "covers_cases": True, "covers_journal": True},
     )
+    # The case and its journal do not carry support and treatment status (requirement 3).
+    assert api.get(_url(case), personas.social_a).status_code == 404
+    make.consent(
+        personas.police_a,
+        man,
+        personas.social_org_a,
+        {"covers_person": True, "covers_cases": True, "covers_support": True},
+    )
     shared = api.get(_url(case), personas.social_a)
     assert shared.status_code == 200 and len(shared.json()["items"]) == 1
     assert Disclosure.objects.filter(actor=personas.social_a, object_id=case.pk).count() == 1

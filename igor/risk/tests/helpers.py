@@ -49,7 +49,15 @@ def risk_world(personas: Personas) -> RiskWorld:
 
 
 def share_with_social(world: RiskWorld, **scope: bool) -> SharingBasis:
-    covers = {"covers_person": True, "covers_cases": True, **scope}
+    """A consent to social services covering the case with its risk assessment and safety plan
+    unless `scope` says otherwise (e.g. covers_safety_plan=False)."""
+    covers = {
+        "covers_person": True,
+        "covers_cases": True,
+        "covers_risk_assessment": True,
+        "covers_safety_plan": True,
+        **scope,
+    }
     return sharing_actions.record_consent(
         actor=world.p.police_a,
         subject=world.victim,

@@ -1,4 +1,4 @@
-"""Requirements 30 and 31 of domain-sweden.md §8, and rule A5 for safety plans and safe contact.
+"""Requirements 7, 30 and 31 of domain-sweden.md §8, and rule A5 for safety plans and safe contact.
 
 (Requirements 32 and 33, no licensed instrument text, are tested in test_instruments.py.)
 """
@@ -11,9 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from igor.audit.models import Disclosure
 from igor.risk import actions
 from igor.risk.models import Assessment, SafetyPlan
 from igor.risk.tests.helpers import RiskWorld, all_no, assess, risk_world, share_with_social
+from igor.sharing import actions as sharing_actions
 from tests.personas import Personas, logged_in
 
 
@@ -130,3 +132,67 @@ def test_rule_a5_plans_and_safe_contact_never_on_anything_about_the_perpetrator(
         actions.save_safe_contact(
             actor=world.p.police_a, person=world.perpetrator, details={"code_word": "x"}
         )
+
+
+def test_requirement_7_the_risk_assessment_and_the_safety_plan_are_shared_only_by_name(
+    world: RiskWorld,
+) -> None:
+    """Requirement 7 (and 3): a victim's consent to share her risk assessment is a category of
+    its own. A basis covering the case shows social services none of the police's risk work;
+    one naming the risk assessment shows the assessments and conference minutes but not the
+    safety plan or safe-contact rules; one naming the safety plan shows those and not the rest."""
+    officer, social = world.p.police_a, world.p.social_a
+    assessment = assess(world, "high")
+    actions.write_safety_plan(
+        actor=officer,
+        case=world.case,
+        person=world.victim,
+        sections={"safe_places": ("Planmarkör: biblioteket", True)},
+    )
+    actions.save_safe_contact(
+        actor=officer, person=world.victim, details={"code_word": "Kodmarkör-lingon"}
+    )
+    meeting = actions.create_conference(
+        actor=officer, unit=world.p.unit_a, kind="huddle", held_on=timezone.localdate()
+    )
+    item = actions.add_to_agenda(
+        actor=officer, conference=meeting, case=world.case, reasons=["high_level"]
+    )
+    actions.write_minutes(actor=officer, item=item, summary="", minutes="Protokollmarkör")
+    pages = {
+        "risk": f"/risk/arenden/{world.case.pk}/",
+        "assessment": f"/risk/arenden/{world.case.pk}/bedomning/{assessment.pk}/",
+        "minutes": f"/risk/samrad/{meeting.pk}/arenden/{item.pk}/",
+        "plan": f"/risk/arenden/{world.case.pk}/sakerhetsplan/{world.victim.pk}/",
+        "plan_pdf": f"/risk/arenden/{world.case.pk}/sakerhetsplan/{world.victim.pk}/pdf/",
+    }
+    client = logged_in(social)
+
+    def seen() -> dict[str, bool]:
+        shown = {name: client.get(url).status_code == 200 for name, url in pages.items()}
+        person = client.get(f"/personer/{world.victim.pk}/").content.decode()
+        shown["safe_contact"] = "Kodmarkör-lingon" in person
+        if shown["assessment"]:
+            body = client.get(pages["assessment"]).content.decode()
+            assert "upptrappning" in body
+        if shown["minutes"]:
+            assert "Protokollmarkör" in client.get(pages["minutes"]).content.decode()
+        if shown["risk"]:
+            body = client.get(pages["risk"]).content.decode()
+            assert (pages["plan"] in body) == shown["plan"]  # no way to the plan without it
+        return shown
+
+    nothing = dict.fromkeys([*pages, "safe_contact"], False)
+    basis = share_with_social(world, covers_risk_assessment=False, covers_safety_plan=False)
+    assert seen() == nothing
+    sharing_actions.withdraw_basis(actor=officer, basis=basis)
+    risk = share_with_social(world, covers_safety_plan=False)
+    risk_only = {"risk": True, "assessment": True, "minutes": True}
+    assert seen() == {**nothing, **risk_only}
+    sharing_actions.withdraw_basis(actor=officer, basis=risk)
+    plan = share_with_social(world, covers_risk_assessment=False)
+    assert seen() == {**nothing, "plan": True, "plan_pdf": True, "safe_contact": True}
+    read = Disclosure.objects.filter(actor=social, object_type="safety_plan").order_by("-id")
+    assert {row.basis_id for row in read} == {plan.pk}  # named by the basis that covers it
+    sharing_actions.withdraw_basis(actor=officer, basis=plan)
+    assert seen() == nothing
