@@ -433,10 +433,7 @@ def basis_detail(
     request: HttpRequest, basis_id: int, role: ActingRoleHeader = None
 ) -> BasisDetailOut:
     """One consent or statutory disclosure, for the organisation that controls its subject."""
-    basis = SharingBasis.objects.filter(pk=checked_id(basis_id)).first()
-    if basis is None:
-        raise Http404
-    person = _own_person(request, basis.subject_id)
+    basis, person = _own_basis(request, basis_id)
     user = caller(request, Cap.RECORD_SHARING)
     record(
         actor=user,
@@ -449,6 +446,31 @@ def basis_detail(
         acting_role=acting_role(user, role),
     )
     return _detail_out(basis)
+
+
+@unit_router.post(
+    "/bases/{basis_id}/withdraw",
+    response=responses(200, BasisDetailOut, 404, 422),
+    operation_id="basis_withdraw",
+)
+def basis_withdraw(
+    request: HttpRequest, basis_id: int, role: ActingRoleHeader = None
+) -> BasisDetailOut:
+    """End a consent or disclosure now: the other agency's access ends at its next request (a
+    consent given both ways ends in both directions). What was disclosed stays in the register.
+    An already withdrawn one is refused (422)."""
+    basis, _person = _own_basis(request, basis_id)
+    user = caller(request, Cap.RECORD_SHARING)
+    ended = actions.withdraw_basis(actor=user, basis=basis, acting_role=acting_role(user, role))
+    return _detail_out(ended)
+
+
+def _own_basis(request: HttpRequest, basis_id: int) -> tuple[SharingBasis, Person]:
+    """A basis and its subject, for the subject's own organisation only (else not found)."""
+    basis = SharingBasis.objects.filter(pk=checked_id(basis_id)).first()
+    if basis is None:
+        raise Http404
+    return basis, _own_person(request, basis.subject_id)
 
 
 # --- The unit lead's approval ----------------------------------------------------------------------

@@ -1566,6 +1566,13 @@ def _own_basis(wall: Wall, who: Who, state: str) -> str:
     return "200" if wall.owns(who) and state != "none" else "404"
 
 
+def _withdrawal(wall: Wall, who: Who, state: str) -> str:
+    """Its subject's organisation withdraws a basis, once: an ended one is refused."""
+    if _own_basis(wall, who, state) != "200":
+        return "404"
+    return "422" if state.endswith("withdrawn") else "200"
+
+
 def _decision(wall: Wall, who: Who, state: str) -> str:
     """The lead of the wall's unit (not the requester, police_a) decides a pending disclosure;
     any other basis of the unit is not awaiting a decision; other units' bases are not found."""
@@ -1712,6 +1719,7 @@ API_OPERATIONS: dict[str, Operation] = {
         Operation("statutory_list", "GET", "record_sharing", target="person", writes=True),
         Operation("grounds_list", "GET", "record_sharing"),
         Operation("basis_detail", "GET", "record_sharing", target="basis", expect=_own_basis),
+        Operation("basis_withdraw", "POST", "record_sharing", target="basis", expect=_withdrawal),
         Operation("approvals_list", "GET", "approve_disclosure"),
         Operation(
             "approvals_decide",

@@ -264,3 +264,110 @@ def test_only_police_of_the_case_draft_a_report(api: Api, personas: Personas) ->
         assert api.post(f"/api/v1/cases/{case.pk}/concerns", body, other).status_code == 404
     assert api.post(f"/api/v1/cases/{case.pk}/concerns", body, personas.admin).status_code == 403
     assert not ReportOfConcern.objects.exists()
+
+
+# --- Consent in both directions, withdrawal, and bad input through the API -------------------------
+
+CONSENT = {
+    "categories": ["person", "cases"],
+    "purpose": "Samordnat stöd",
+    "witness": "Vera Vittne",
+}
+
+
+def _known_to_both(personas: Personas) -> tuple[Person, Person]:
+    details = {"identity_kind": "personnummer", "identity_number": make.TEST_PERSONNUMMER}
+    social_row = make.person(personas.social_a, last_name="Bada", **details)
+    police_row = make.person(personas.police_a, last_name="Bada", **details)
+    return social_row, police_row
+
+
+def test_a_consent_both_ways_opens_each_side_and_one_withdrawal_closes_both(
+    api: Api, personas: Personas
+) -> None:
+    social_row, police_row = _known_to_both(personas)
+    response = api.post(
+        f"/api/v1/persons/{social_row.pk}/consents",
+        {**CONSENT, "both_ways": True},
+        personas.social_a,
+    )
+    assert response.status_code == 201, response.content
+    mirror = SharingBasis.objects.get(mirror_of_id=response.json()["id"])
+    assert api.get(f"/api/v1/persons/{social_row.pk}", personas.police_a).status_code == 200
+    assert api.get(f"/api/v1/persons/{police_row.pk}", personas.social_a).status_code == 200
+    # What social services read of the police's record is in the police's register, under the
+    # basis about that record.
+    register = api.get(f"/api/v1/persons/{police_row.pk}/disclosures", personas.police_a).json()
+    assert [i["basis_id"] for i in register["items"]] == [mirror.pk]
+    listed = api.get(f"/api/v1/persons/{police_row.pk}/sharing", personas.police_a).json()
+    assert [(b["id"], b["both_ways"]) for b in listed] == [(mirror.pk, True)]
+    ended = api.post(f"/api/v1/sharing/bases/{mirror.pk}/withdraw", None, personas.police_a)
+    assert ended.status_code == 200 and ended.json()["status"] == "withdrawn"
+    assert api.get(f"/api/v1/persons/{social_row.pk}", personas.police_a).status_code == 404
+    assert api.get(f"/api/v1/persons/{police_row.pk}", personas.social_a).status_code == 404
+    assert SharingBasis.objects.filter(withdrawn_at__isnull=True).count() == 0
+
+
+def test_both_ways_without_the_other_agencys_record_is_refused_at_the_field(
+    api: Api, personas: Personas
+) -> None:
+    alone = make.person(personas.social_a, last_name="Ensam")
+    response = api.post(
+        f"/api/v1/persons/{alone.pk}/consents", {**CONSENT, "both_ways": True}, personas.social_a
+    )
+    assert response.status_code == 422
+    assert _messages(response, "both_ways") == [
+        _(
+            "The other agency has no record of the person with the same identity number: "
+            "record the consent in this direction only."
+        )
+    ]
+    assert not SharingBasis.objects.exists()
+
+
+def test_withdrawing_twice_is_refused_and_changes_nothing(api: Api, personas: Personas) -> None:
+    victim = make.person(personas.social_a, last_name="Tvagang")
+    basis = make.consent(personas.social_a, victim, personas.police_org_a)
+    url = f"/api/v1/sharing/bases/{basis.pk}/withdraw"
+    assert api.post(url, None, personas.social_a).status_code == 200
+    basis.refresh_from_db()
+    ended_at, events = basis.withdrawn_at, AuditEvent.objects.count()
+    again = api.post(url, None, personas.social_a)
+    assert again.status_code == 422
+    assert _messages(again, "basis") == [_("It is already withdrawn.")]
+    basis.refresh_from_db()
+    assert basis.withdrawn_at == ended_at and AuditEvent.objects.count() == events
+    for other in (personas.police_a, personas.social_b):
+        assert api.post(url, None, other).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        # Without scope: no categories at all, or none chosen.
+        ({"purpose": "Stöd", "witness": "Vera Vittne"}, "categories", None),
+        ({**CONSENT, "categories": []}, "categories", None),
+        (
+            {
+                **CONSENT,
+                "valid_from": "2026-12-10T00:00:00Z",
+                "valid_until": "2026-12-01T00:00:00Z",
+            },
+            "valid_until",
+            "The end must be after the start.",
+        ),
+        ({**CONSENT, "categories": ["person", "horoscope"]}, "categories", None),
+    ],
+)
+def test_bad_consent_is_refused_with_field_errors_and_nothing_saved(
+    api: Api, personas: Personas, body: dict[str, Any], field: str, message: str | None
+) -> None:
+    victim = make.person(personas.social_a, last_name="Felsamtycke")
+    response = api.post(f"/api/v1/persons/{victim.pk}/consents", body, personas.social_a)
+    assert response.status_code == 422
+    fields = [e["loc"][1] for e in response.json()["detail"]]
+    assert field in fields, response.json()
+    if message:
+        assert _messages(response, field) == [_(message)]
+    assert not SharingBasis.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="sharing_basis").exists()
