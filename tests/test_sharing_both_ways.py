@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from igor.accounts.models import User
 from igor.audit.models import AuditEvent
@@ -139,7 +140,7 @@ def test_withdrawing_either_direction_ends_both(
     assert AuditEvent.objects.filter(verb="withdraw").count() == 2
     with pytest.raises(ValidationError) as refused:
         actions.withdraw_basis(actor=personas.police_a, basis=mirror)
-    assert refused.value.message_dict == {"basis": ["Det är redan återkallat."]}
+    assert refused.value.message_dict == {"basis": [_("It is already withdrawn.")]}
 
 
 def test_narrowing_either_direction_narrows_both_and_keeps_them_linked(
