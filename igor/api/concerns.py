@@ -118,8 +118,9 @@ def concerns_create(
     until it is sent."""
     user = caller(request, Cap.RECORD_SHARING)
     case = policy.get_case_for(user, checked_id(case_id), for_edit=True).obj
-    child = Party.objects.filter(case=case, person_id=payload.child).select_related("person")
-    party = child.first()
+    party = (
+        Party.objects.filter(case=case, person_id=payload.child).select_related("person").first()
+    )
     if party is None:
         raise ValidationError({"child": [_("Choose a child who is a party to the case.")]})
     incident = None

@@ -125,7 +125,7 @@ class DecisionIn(InputSchema):
     note: Annotated[str, Field(max_length=500), NoNul] = ""
 
 
-class ItemOut(Schema):
+class GroundItemOut(Schema):
     key: str
     text: str
 
@@ -139,8 +139,8 @@ class GroundOut(Schema):
     to_kind: str
     needs_approval: bool
     verified: bool
-    conditions: list[ItemOut]
-    fields: list[ItemOut]
+    conditions: list[GroundItemOut]
+    fields: list[GroundItemOut]
 
 
 class GroundList(Schema):
@@ -416,8 +416,10 @@ def grounds_list(request: HttpRequest) -> GroundList:
                 to_kind=rule.to_kind,
                 needs_approval=rule.needs_approval,
                 verified=rule.verified,
-                conditions=[ItemOut(key=item.key, text=item.text) for item in rule.conditions],
-                fields=[ItemOut(key=item.key, text=item.text) for item in rule.fields],
+                conditions=[
+                    GroundItemOut(key=item.key, text=item.text) for item in rule.conditions
+                ],
+                fields=[GroundItemOut(key=item.key, text=item.text) for item in rule.fields],
             )
             for rule in grounds().values()
         ]

@@ -378,3 +378,20 @@ def test_bad_consent_is_refused_with_field_errors_and_nothing_saved(
         assert _messages(response, field) == [_(message)]
     assert not SharingBasis.objects.exists()
     assert not AuditEvent.objects.filter(object_type="sharing_basis").exists()
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """The published schema names its components by class name, so a second class of the same
+    name silently replaces the first in every operation that uses it."""
+    from collections import Counter
+
+    from ninja import Schema
+
+    import igor.api.api  # noqa: F401  (every router imported)
+
+    def all_of(cls: type) -> list[type]:
+        return [cls, *(sub for direct in cls.__subclasses__() for sub in all_of(direct))]
+
+    ours = {c for c in all_of(Schema) if c.__module__.startswith("igor.")}
+    twice = [name for name, n in Counter(c.__name__ for c in ours).items() if n > 1]
+    assert not twice, f"API schemas with the same name: {twice}"
