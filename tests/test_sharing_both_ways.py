@@ -4,11 +4,13 @@ named categories, and withdrawing, narrowing or re-confirming it acts on both di
 from __future__ import annotations
 
 import datetime
+import html
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,7 @@ from igor.sharing import actions, policy
 from igor.sharing.models import SharingBasis
 from tests.authz import fixtures
 from tests.builders import identity_number
-from tests.personas import Personas
+from tests.personas import Personas, logged_in
 
 module_db = fixtures.module_db
 module_personas = fixtures.module_personas
@@ -190,3 +192,31 @@ def test_both_ways_is_refused_when_there_is_no_other_direction_and_nothing_is_sa
     assert list(refused.value.message_dict) == ["both_ways"]
     assert not SharingBasis.objects.exists()
     assert not AuditEvent.objects.filter(object_type="sharing_basis").exists()
+
+
+def test_the_consent_page_explains_a_refused_second_direction_beside_the_field(
+    personas: Personas,
+) -> None:
+    alone = _person(personas.social_a, "Sidan", "")
+    page = logged_in(personas.social_a).post(
+        reverse("sharing:record_consent", args=[alone.pk]),
+        {
+            "categories": ["person", "cases"],
+            "purpose": "samordnat stöd",
+            "given_by": "subject",
+            "consent_form": "oral",
+            "witness": "Vera Vittne",
+            "both_ways": "on",
+        },
+    )
+    assert page.status_code == 200
+    message = html.escape(
+        _(
+            "The other agency has no record of the person with the same identity number: "
+            "record the consent in this direction only."
+        )
+    )
+    text = page.content.decode()
+    assert 'id="id_both_ways-error"' in text or 'id="id_both_ways_error"' in text
+    assert text.count(message) == 2  # beside the field and in the error summary
+    assert not SharingBasis.objects.exists()
