@@ -5,7 +5,7 @@ operations from the published schema by it. There is no interactive docs page (i
 assets from other hosts); the schema itself is at /api/v1/openapi.json.
 """
 
-from igor.api import cases, incidents, journal, persons, sharing
+from igor.api import cases, concerns, incidents, journal, persons, sharing
 from igor.api.auth import TokenAuth
 from igor.api.errors import IgorNinjaAPI, install_handlers
 from igor.risk import api as risk
@@ -30,4 +30,6 @@ api.add_router("/cases", incidents.router)
 api.add_router("/cases", journal.router)
 api.add_router("/risk", risk.router)
 api.add_router("/persons", sharing.router)
+api.add_router("/sharing", sharing.unit_router)
+api.add_router("", concerns.router)
 api.add_router("", support.router)

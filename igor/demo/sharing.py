@@ -89,7 +89,8 @@ def add_sharing_showcase() -> None:
             categories={"person", "cases", "risk_assessment", "support"},
             signed_form=_signed_form(party),
             valid_until=None,
-            both_ways=True,
+            # Both ways only where the police know the person too (the same identity number).
+            both_ways=actions.counterpart_of(party.person) is not None,
         )
     perpetrators = _parties(social, PartyRole.PERPETRATOR)
     if perpetrators:

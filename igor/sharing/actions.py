@@ -159,7 +159,16 @@ def _set_categories(basis: SharingBasis, keys: set[str]) -> None:
 
 def _save_and_audit(actor: User, basis: SharingBasis, role: str, verb: str = "create") -> None:
     basis.full_clean(
-        exclude=["subject", "case", "recorded_by", "organisation", "recipient", "unit", "replaces"]
+        exclude=[
+            "subject",
+            "case",
+            "recorded_by",
+            "organisation",
+            "recipient",
+            "unit",
+            "replaces",
+            "mirror_of",
+        ]
     )
     basis.save()
     record(
@@ -176,6 +185,7 @@ def _save_and_audit(actor: User, basis: SharingBasis, role: str, verb: str = "cr
             "categories": basis.category_keys(),
             "approval": basis.approval,
             "replaces": basis.replaces_id,
+            "mirror_of": basis.mirror_of_id,
         },
     )
 
@@ -214,12 +224,25 @@ def record_consent(
     both_ways: bool = False,
     acting_role: str = "",
     replaces: SharingBasis | None = None,
+    replaces_mirror: SharingBasis | None = None,
 ) -> SharingBasis:
     """The person's consent to let the other agency see the scoped data (OSL 12 kap. 2 §).
 
     Structured: whose data (subject, optionally one case), given by whom, which categories, to
     which recipient, for what purpose, for which period, how given (written with the signed form,
     or oral with a witness). Categories are keys of igor/sharing/categories.py.
+
+    Given in both directions (`both_ways`), it is recorded as two bases in this transaction: this
+    one, and its mirror about the other agency's record of the same person (`counterpart_of`),
+    from that agency to this one, with the same categories, purpose, period and giver, linked by
+    `mirror_of`; withdrawing, narrowing or re-confirming either acts on both. Two plain bases
+    keep the access policy to its one rule — a basis lets its recipient see its subject's rows
+    of its organisation — so every visibility query, and every disclosure recorded under a
+    basis about the disclosing agency's own row, stays as it is. Teaching the policy instead
+    that one basis also opens the recipient's rows would put a join on identity numbers into
+    every query of the policy and record the other direction's disclosures under a basis about
+    somebody else's row. The mirror covers all the person's cases (a case is one agency's), so a
+    consent limited to one case is given one way only.
     """
     _check_scope(actor, subject, recipient, case)
     keys = chosen_categories(categories, scope)
@@ -229,6 +252,7 @@ def record_consent(
     _check_period(start, valid_until)
     _check_given_by(subject, given_by, given_by_name)
     _check_how(consent_form, witness, signed_form)
+    counterpart = _check_both_ways(subject, case) if both_ways else None
     basis = SharingBasis(
         kind=BasisKind.CONSENT,
         organisation_id=subject.organisation_id,
@@ -251,7 +275,91 @@ def record_consent(
     _save_and_audit(actor, basis, acting_role)
     if signed_form is not None and consent_form == ConsentForm.WRITTEN:
         _store_signed_form(actor, basis, signed_form)
+    if counterpart is not None:
+        _record_mirror(actor, basis, counterpart, acting_role, replaces_mirror)
     return basis
+
+
+def counterpart_of(person: Person) -> Person | None:
+    """The other agency's record of the same person in the same unit: the one with the same
+    identity number (a number is used at most once per organisation), not merged away."""
+    if not person.identity_number:
+        return None
+    unit = person.unit
+    other = unit.social_services_id if person.organisation_id == unit.police_id else unit.police_id
+    return (
+        Person.objects.filter(
+            organisation_id=other,
+            unit_id=person.unit_id,
+            identity_number=person.identity_number,
+            merged_into__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _check_both_ways(subject: Person, case: Case | None) -> Person:
+    """The other agency's record the reverse direction is about. Saying whether it exists tells
+    the recording agency no more than the consent being recorded lets the other agency share."""
+    if case is not None:
+        raise ValidationError(
+            {"both_ways": [_("A consent in both directions covers all the person's cases.")]}
+        )
+    counterpart = counterpart_of(subject)
+    if counterpart is None:
+        raise ValidationError(
+            {
+                "both_ways": [
+                    _(
+                        "The other agency has no record of the person with the same identity "
+                        "number: record the consent in this direction only."
+                    )
+                ]
+            }
+        )
+    return counterpart
+
+
+def _record_mirror(
+    actor: User,
+    basis: SharingBasis,
+    counterpart: Person,
+    role: str,
+    replaces: SharingBasis | None,
+) -> SharingBasis:
+    """The same consent in the other direction: the other agency's record of the person, from
+    that agency to this one (see record_consent)."""
+    mirror = SharingBasis(
+        kind=BasisKind.CONSENT,
+        organisation_id=basis.recipient_id,
+        recipient_id=basis.organisation_id,
+        unit_id=basis.unit_id,
+        subject=counterpart,
+        purpose=basis.purpose,
+        consent_form=basis.consent_form,
+        given_by=basis.given_by,
+        given_by_name=basis.given_by_name,
+        witness=basis.witness,
+        both_ways=True,
+        valid_from=basis.valid_from,
+        valid_until=basis.valid_until,
+        recorded_by=actor,
+        replaces=replaces,
+        mirror_of=basis,
+    )
+    _set_categories(mirror, set(basis.category_keys()))
+    _save_and_audit(actor, mirror, role)
+    return mirror
+
+
+def _partner(basis: SharingBasis) -> SharingBasis | None:
+    """The other direction of a consent given both ways, while it is in force; else None."""
+    if basis.mirror_of_id is not None:
+        found = SharingBasis.objects.filter(pk=basis.mirror_of_id)
+    else:
+        found = SharingBasis.objects.filter(mirror_of=basis)
+    return found.select_for_update().filter(withdrawn_at__isnull=True).first()
 
 
 def _check_may_change(actor: User, basis: SharingBasis) -> SharingBasis:
@@ -279,7 +387,8 @@ def narrow_basis(
     *, actor: User, basis: SharingBasis, categories: Iterable[str], acting_role: str = ""
 ) -> SharingBasis:
     """Share less from now on: a new basis with fewer categories replaces this one. Narrowing
-    needs no new consent; widening does (record a new consent)."""
+    needs no new consent; widening does (record a new consent). A consent given both ways is
+    narrowed in both directions, and the two narrower bases are linked again."""
     basis = _check_may_change(actor, basis)
     if basis.approval == Approval.REFUSED:
         raise ValidationError({"basis": [_("A refused disclosure cannot be narrowed.")]})
@@ -289,6 +398,17 @@ def narrow_basis(
         raise ValidationError(
             {"categories": [_("Narrowing can only remove categories; record a new consent.")]}
         )
+    partner = _partner(basis)
+    narrower = _narrow_one(actor, basis, keys, acting_role)
+    if partner is not None:
+        other = _narrow_one(actor, partner, keys & set(partner.category_keys()), acting_role)
+        first, second = (other, narrower) if basis.mirror_of_id else (narrower, other)
+        second.mirror_of = first
+        second.save(update_fields=["mirror_of"])
+    return narrower
+
+
+def _narrow_one(actor: User, basis: SharingBasis, keys: set[str], acting_role: str) -> SharingBasis:
     _end(basis, actor, EndReason.NARROWED)
     details = basis.details  # decrypted here; sealed again under the new row's own key
     narrower = SharingBasis.objects.get(pk=basis.pk)
@@ -296,6 +416,7 @@ def narrow_basis(
     narrower.data_key = None  # type: ignore[attr-defined]
     narrower.details = details
     narrower.replaces = basis
+    narrower.mirror_of = None  # linked to the narrowed other direction by the caller
     narrower.withdrawn_at, narrower.withdrawn_by, narrower.ended_reason = None, None, ""
     # Who recorded the consent stays its recorder (and so never its approver); who narrowed it
     # is the withdrawer of the old one and the actor of the audit event.
@@ -329,7 +450,10 @@ def reconfirm_consent(
         raise ValidationError({"basis": [_("Only a consent is re-confirmed.")]})
     if purpose.strip() == basis.purpose:
         raise ValidationError({"purpose": [_("The purpose is the same; nothing to re-confirm.")]})
+    partner = _partner(basis)
     _end(basis, actor, EndReason.PURPOSE_CHANGED)
+    if partner is not None:
+        _end(partner, actor, EndReason.PURPOSE_CHANGED)
     return record_consent(
         actor=actor,
         subject=basis.subject,
@@ -343,17 +467,26 @@ def reconfirm_consent(
         given_by_name=basis.given_by_name,
         witness=witness,
         signed_form=signed_form,
-        both_ways=basis.both_ways,
+        both_ways=partner is not None,
         acting_role=acting_role,
         replaces=basis,
+        replaces_mirror=partner,
     )
 
 
 @transaction.atomic
 def withdraw_basis(*, actor: User, basis: SharingBasis, acting_role: str = "") -> SharingBasis:
     """End a basis now: access ends at the next request. What was disclosed under it stays in the
-    disclosure register (A3)."""
+    disclosure register (A3). A consent given both ways is withdrawn in both directions."""
     basis = _check_may_change(actor, basis)
+    partner = _partner(basis)
+    _withdraw_one(actor, basis, acting_role)
+    if partner is not None:
+        _withdraw_one(actor, partner, acting_role)
+    return basis
+
+
+def _withdraw_one(actor: User, basis: SharingBasis, acting_role: str) -> None:
     _end(basis, actor, EndReason.WITHDRAWN)
     record(
         actor=actor,
@@ -366,7 +499,6 @@ def withdraw_basis(*, actor: User, basis: SharingBasis, acting_role: str = "") -
         basis=basis.label(),
         acting_role=acting_role,
     )
-    return basis
 
 
 # --- Statutory disclosures -------------------------------------------------------------------------

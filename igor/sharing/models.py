@@ -145,6 +145,17 @@ class SharingBasis(models.Model):
         blank=True,
         related_name="replaced_by",
     )
+    # A consent given in both directions is two bases, one per direction, recorded, narrowed and
+    # ended together: the second (about the other agency's record of the same person) names the
+    # first here. See igor.sharing.actions.record_consent for why.
+    mirror_of = models.OneToOneField(
+        "self",
+        verbose_name=_("the same consent in the other direction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mirror",
+    )
     ended_reason = models.CharField(
         _("why it ended"), max_length=20, choices=EndReason.choices, blank=True
     )
@@ -218,6 +229,11 @@ class SharingBasis(models.Model):
                 condition=models.Q(withdrawn_at__isnull=True, ended_reason="")
                 | (models.Q(withdrawn_at__isnull=False) & ~models.Q(ended_reason="")),
                 name="basis_end_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mirror_of__isnull=True)
+                | models.Q(kind="consent", both_ways=True, case__isnull=True),
+                name="basis_mirror_is_a_consent_both_ways",
             ),
             *_category_constraints(),
         ]

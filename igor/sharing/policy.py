@@ -10,6 +10,10 @@ A6 researchers and administrators see no case data;
 A7 break-the-glass grants, flagged for review;
 A8 the acting role is recorded with each access.
 
+A basis carries one direction: its subject's rows, of its organisation, to its recipient. A
+consent given in both directions is two linked bases (igor.sharing.actions.record_consent), so
+nothing here needs to know about it.
+
 Views and the API never filter by organisation themselves: they call the functions below.
 Missing and forbidden rows look the same (Http404).
 """

@@ -1550,17 +1550,70 @@ def _api_outreach(world: World) -> dict[str, Any]:
     }
 
 
+def _api_statutory(world: World) -> dict[str, Any]:
+    return {
+        "ground": "osl_10_2",
+        "conditions": ["necessary"],
+        "details": {"justification": "Behövs för skyddet"},
+        "categories": ["person"],
+        "purpose": "Skydd",
+    }
+
+
+def _api_concern(world: World) -> dict[str, Any]:
+    return {"child": world.report.child_id, "concern": "Oro via API", "justification": "Hörde"}
+
+
+def _api_decision(world: World) -> dict[str, Any]:
+    return {"decision": "approve"}
+
+
+def _api_response(world: World) -> dict[str, Any]:
+    return {"response": "Återkoppling via API"}
+
+
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
     method: str
     cap: str
-    target: str | None = None  # "person" | "case" | "incident" | "journal"
+    # "person" | "case" | "incident" | "journal" | "basis" (the world's basis) | "report" (the
+    # world's draft report of concern)
+    target: str | None = None
     needs: frozenset[str] = frozenset()
     writes: bool = False
     ok: str = "200"
     disclosed: str | None = None  # the object type a read across the wall records
     payload: ApiPayload | None = None
+    # For an operation whose outcome the rules above do not give: (wall, who, state) -> outcome,
+    # asked once the caller holds the token and the capability.
+    expect: Callable[[Wall, Who, str], str] | None = None
+
+
+def _own_basis(wall: Wall, who: Who, state: str) -> str:
+    """A basis is read by its subject's organisation only; the world of no basis has none."""
+    return "200" if wall.owns(who) and state != "none" else "404"
+
+
+def _withdrawal(wall: Wall, who: Who, state: str) -> str:
+    """Its subject's organisation withdraws a basis, once: an ended one is refused."""
+    if _own_basis(wall, who, state) != "200":
+        return "404"
+    return "422" if state.endswith("withdrawn") else "200"
+
+
+def _decision(wall: Wall, who: Who, state: str) -> str:
+    """The lead of the wall's unit (not the requester, police_a) decides a pending disclosure;
+    any other basis of the unit is not awaiting a decision; other units' bases are not found."""
+    if wall.unit_id not in who.unit_ids or state == "none":
+        return "404"
+    return "200" if state == "statutory_pending" else "422"
+
+
+def _recipients_step(wall: Wall, who: Who, state: str) -> str:
+    """Receiving and answering are the recipient's steps on a sent report; the world's report
+    is a draft, which only its police see, and to them it is not theirs to receive."""
+    return "404"
 
 
 API_OPERATIONS: dict[str, Operation] = {
@@ -1684,6 +1737,53 @@ API_OPERATIONS: dict[str, Operation] = {
         ),
         Operation("disclosures_list", "GET", "record_sharing", target="person", writes=True),
         Operation(
+            "statutory_create",
+            "POST",
+            "record_sharing",
+            target="person",
+            writes=True,
+            ok="201",
+            payload=_api_statutory,
+        ),
+        Operation("statutory_list", "GET", "record_sharing", target="person", writes=True),
+        Operation("grounds_list", "GET", "record_sharing"),
+        Operation("basis_detail", "GET", "record_sharing", target="basis", expect=_own_basis),
+        Operation("basis_withdraw", "POST", "record_sharing", target="basis", expect=_withdrawal),
+        Operation("approvals_list", "GET", "approve_disclosure"),
+        Operation(
+            "approvals_decide",
+            "POST",
+            "approve_disclosure",
+            target="basis",
+            payload=_api_decision,
+            expect=_decision,
+        ),
+        Operation("register_unit", "GET", "view_audit"),
+        # --- reports of concern: the police's own until sent (the world's report is a draft)
+        Operation(
+            "concerns_create",
+            "POST",
+            "record_sharing",
+            target="case",
+            writes=True,
+            ok="201",
+            payload=_api_concern,
+        ),
+        Operation("concerns_list", "GET", "record_sharing"),
+        Operation("concerns_detail", "GET", "record_sharing", target="report", writes=True),
+        Operation("concerns_send", "POST", "record_sharing", target="report", writes=True),
+        Operation(
+            "concerns_receive", "POST", "record_sharing", target="report", expect=_recipients_step
+        ),
+        Operation(
+            "concerns_respond",
+            "POST",
+            "record_sharing",
+            target="report",
+            payload=_api_response,
+            expect=_recipients_step,
+        ),
+        Operation(
             "outreach_list",
             "GET",
             "view_case_data",
@@ -1720,6 +1820,8 @@ def expected_api(op: Operation, wall: Wall, who: Who, state: str) -> str:
         return "401"
     if "use_api" not in who.can or op.cap not in who.can:
         return "403"
+    if op.expect is not None:
+        return op.expect(wall, who, state)
     if op.target is None or wall.owns(who):
         return op.ok
     if op.writes or not wall.receives(who) or not op.needs <= STATES[state].covers:

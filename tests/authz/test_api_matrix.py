@@ -101,6 +101,8 @@ def _path(template: str, world: World) -> str:
         "case_id": world.case.pk,
         "incident_id": world.incident.pk,
         "entry_id": world.journal.pk,
+        "basis_id": world.basis.pk if world.basis else 0,  # 0: no basis, so not found
+        "report_id": world.report.pk,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
