@@ -127,3 +127,33 @@ def test_an_empty_find_asks_for_something(personas: Personas) -> None:
     response = logged_in(personas.police_a).post(path, {"find": "1"})
     assert response.status_code == 422
     assert "error-summary" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_registering_shows_a_shared_candidate_and_records_the_disclosure(
+    personas: Personas,
+) -> None:
+    from igor.audit.models import Disclosure
+    from igor.sharing import actions as sharing
+
+    known = make_person(personas.police_a, first_name="Johan", last_name="Ek")
+    basis = sharing.record_consent(
+        actor=personas.police_a,
+        subject=known,
+        recipient=personas.social_org_a,
+        purpose="support",
+        consent_form="oral",
+        witness="Sara Holm",
+        scope={"covers_person": True},
+        valid_until=None,
+    )
+    data = {
+        "unit": personas.unit_a.pk,
+        "first_name": "Johan",
+        "last_name": "Ek",
+        "identity_kind": "none",
+    }
+    response = logged_in(personas.social_a).post(reverse("people:create"), data)
+    assert reverse("people:detail", args=[known.pk]) in response.content.decode()
+    disclosure = Disclosure.objects.get(actor=personas.social_a)
+    assert (disclosure.object_id, disclosure.basis_id) == (known.pk, basis.pk)
