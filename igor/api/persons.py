@@ -1,4 +1,4 @@
-"""Persons: list, search, register, view.
+"""Persons: list, search, match, register, view.
 
 Contact details follow rule A5: a protected person's phone, e-mail and address are never in any
 response (`contact` is null), and across the wall they are shown only when the basis covers the
@@ -8,7 +8,7 @@ person. A person seen outside the caller's own organisation and units carries `s
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -34,9 +34,12 @@ from igor.api.common import (
 from igor.api.errors import BODY_ERRORS, responses
 from igor.lib.identity import IdentityKind
 from igor.lib.web import Page
+from igor.people import suggest
 from igor.people.access import search_persons
 from igor.people.actions import register_person
+from igor.people.matching import Candidate
 from igor.people.models import Gender, Person, Protection
+from igor.people.reasons import describe
 from igor.sharing import policy
 
 router = Router(tags=["persons"])
@@ -184,6 +187,92 @@ def persons_search(
     page = search_persons(user, payload.q, payload.page)
     return _page(
         user, page, verb="search", purpose="api: person search", role=acting_role(user, role)
+    )
+
+
+class MatchIn(InputSchema):
+    """What is known of a person; every field may be left out, but not all. An identity number,
+    birth date or phone that cannot be read is a field error, never silently ignored."""
+
+    name: Annotated[str, Field(max_length=200), NoNul] = ""
+    identity_number: Annotated[str, Field(max_length=20), NoNul] = ""
+    birth_date: Annotated[
+        str, Field(max_length=20, description="1985-04-12, 19850412, 1985-04 or 1985"), NoNul
+    ] = ""
+    street_address: Annotated[str, Field(max_length=200), NoNul] = ""
+    postal_code: Annotated[str, Field(max_length=10), NoNul] = ""
+    phone: Annotated[str, Field(max_length=40), NoNul] = ""
+    limit: Annotated[int, Field(ge=1, le=25)] = 10
+
+
+class MatchReason(Schema):
+    field: str
+    level: str
+    similarity: float | None
+    text: str = Field(description="The reason in words, in the language of the request")
+
+
+class MatchCandidate(Schema):
+    person: PersonItem
+    score: float = Field(description="Probability of being the same person, 0–1")
+    match_class: Literal["certain", "probable", "possible"]
+    reasons: list[MatchReason]
+
+
+class MatchOut(Schema):
+    items: list[MatchCandidate]
+    other_side: bool = Field(
+        description=(
+            "The other organisation of your unit may know this person. Its records are never "
+            "shown: ask for the person's consent or a statutory disclosure."
+        )
+    )
+
+
+def _candidate(candidate: Candidate, *, shared: bool) -> MatchCandidate:
+    result = candidate.result
+    return MatchCandidate(
+        person=_item(candidate.person, shared=shared),
+        score=result.score,
+        match_class=result.match_class,  # type: ignore[arg-type]  # only shown classes get here
+        reasons=[
+            MatchReason(
+                field=reason.field,
+                level=reason.level,
+                similarity=reason.similarity,
+                text=describe(reason),
+            )
+            for reason in result.reasons
+        ],
+    )
+
+
+@router.post(
+    "/match", response=responses(200, MatchOut, *BODY_ERRORS), operation_id="persons_match"
+)
+def persons_match(
+    request: HttpRequest, payload: MatchIn, role: ActingRoleHeader = None
+) -> MatchOut:
+    """The persons you may see who may be the one described, best first, with score, class and
+    reasons. Audited as a search; a candidate seen across the wall is also a disclosure."""
+    user = caller(request, Cap.VIEW_CASE_DATA)
+    query = suggest.query_record(payload.model_dump(exclude={"limit"}))
+    found = suggest.candidates_for(user, [query], limit=payload.limit)
+    shown = suggest.audited(
+        user,
+        found,
+        verb="search",
+        purpose="api: match persons",
+        acting_role=acting_role(user, role),
+        always=True,
+    )
+    scope = policy.scope_for(user)
+    return MatchOut(
+        items=[
+            _candidate(c, shared=not scope.is_own(c.person.organisation_id, c.person.unit_id))
+            for c in shown.found
+        ],
+        other_side=shown.other_side,
     )
 
 

@@ -22,9 +22,12 @@ from igor.cases.forms import (
     PartySearchForm,
     RelationForm,
 )
-from igor.cases.models import JournalEntry, Party
+from igor.cases.models import Case, JournalEntry, Party
 from igor.lib.web import add_action_errors, is_htmx, page_number, role_of, staff
+from igor.people import suggest
 from igor.people.access import persons_for_case
+from igor.people.forms import CandidateForm
+from igor.people.matching import Candidates
 from igor.people.review import alerts_for_case
 from igor.sharing import access as sharing_reading
 from igor.sharing import policy
@@ -130,6 +133,8 @@ def add_party(request: HttpRequest, pk: int) -> HttpResponse:
         if search.is_bound and search.is_valid()
         else []
     )
+    finder = CandidateForm(request.POST if "find" in request.POST else None)
+    matches = _party_candidates(request, case, finder) if finder.is_bound else None
     if form.is_bound and form.is_valid():
         person = policy.get_person_for(user, form.cleaned_data["person"], for_edit=True).obj
         try:
@@ -147,7 +152,40 @@ def add_party(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(
         request,
         "cases/add_party.html",
-        {"case": case, "search": search, "form": form, "candidates": candidates},
+        {
+            "case": case,
+            "search": search,
+            "form": form,
+            "candidates": candidates,
+            "finder": finder,
+            "matches": matches,
+        },
+        status=422 if search.errors or finder.errors else 200,
+    )
+
+
+def _party_candidates(request: HttpRequest, case: Case, finder: CandidateForm) -> Candidates | None:
+    """The persons of the case's unit and the user's organisation (those that can be parties)
+    who may be the one described, with score, class and reasons; audited like a search. A likely
+    match among the other organisation's persons only prompts to ask for a basis."""
+    if not finder.is_valid():
+        return None
+    user = staff(request)
+    scope = policy.scope_for(user)
+    found = suggest.candidates_for(user, [finder.record])
+    addable = [
+        candidate
+        for candidate in found.found
+        if scope.is_own(candidate.person.organisation_id, candidate.person.unit_id)
+        and candidate.person.unit_id == case.unit_id
+    ]
+    return suggest.audited(
+        user,
+        Candidates(addable, found.other_side),
+        verb="match",
+        purpose="find known person before adding a party",
+        acting_role=role_of(request),
+        data={"case": case.pk},
     )
 
 

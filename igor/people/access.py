@@ -45,14 +45,22 @@ def search_persons(user: User, text: str, number: int = 1) -> Page[Person]:
     """
     scope = scope_for(user)
     offset = (number - 1) * PAGE_SIZE
+    wanted = offset + PAGE_SIZE + 1
     own = _matching(Person.objects.filter(scope.own()), text).order_by("search_name", "id")
-    rows = list(own.select_related("unit")[: offset + PAGE_SIZE + 1])
+    rows = list(own.select_related("unit")[:wanted])
+    # When the own rows fill the page, a shared row named after the last of them cannot be on
+    # it: the walk of the other agency's names stops there, so a common name costs a page's
+    # worth of rows on a large register too, not the walk to the 26th shared one.
+    last = rows[-1].search_name if len(rows) == wanted else None
+
+    def ordered(persons: QuerySet[Person]) -> QuerySet[Person]:
+        found = _matching(persons, text)
+        if last is not None:
+            found = found.filter(search_name__lte=last)
+        return found.order_by("search_name", "id")
+
     # Cut to the page too, so the cost does not grow with the bases received.
-    shared_ids = shared_person_ids(
-        scope,
-        lambda persons: _matching(persons, text).order_by("search_name", "id"),
-        offset + PAGE_SIZE + 1,
-    )
+    shared_ids = shared_person_ids(scope, ordered, wanted)
     shared_rows = list(Person.objects.filter(pk__in=shared_ids).select_related("unit"))
     if shared_rows:
         rows += shared_rows

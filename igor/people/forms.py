@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from igor.accounts.models import Unit
 from igor.lib.identity import IdentityKind
+from igor.lib.web import add_action_errors
 from igor.people.models import Gender, Protection
+from igor.people.suggest import query_record
 
 
 class PersonForm(forms.Form):
@@ -93,3 +96,39 @@ class RevealForm(forms.Form):
         max_length=200,
         help_text=_("Your reason is logged and reviewed."),
     )
+
+
+class CandidateForm(forms.Form):
+    """What is known of a person, to find the candidates the unit may already know. Every field
+    may be left out, but not all; an unreadable number or date is an error beside its field."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("First and last name, as far as known."),
+    )
+    identity_number = forms.CharField(label=_("Identity number"), max_length=20, required=False)
+    birth_date = forms.CharField(
+        label=_("Date of birth"),
+        max_length=20,
+        required=False,
+        help_text=_("For example 1985-04-12, or just 1985."),
+    )
+    street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            try:
+                self.record = query_record(cleaned)
+            except ValidationError as error:
+                add_action_errors(self, error)
+        return cleaned

@@ -15,7 +15,7 @@ from igor.accounts.roles import Cap
 from igor.audit.record import record
 from igor.cases.models import Party
 from igor.lib.web import add_action_errors, is_htmx, page_number, role_of, staff
-from igor.people import actions, review
+from igor.people import actions, review, suggest
 from igor.people.access import search_persons
 from igor.people.forms import PersonForm, PersonSearchForm, RevealForm
 from igor.people.matching import Candidates, find_candidates
@@ -48,7 +48,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _candidates_for_form(request: HttpRequest, details: dict[str, object]) -> Candidates:
     """Persons the user may see who may be the one being registered. Showing them is a read of
-    personal data, audited like a search; a lookup that shows nothing writes no event."""
+    personal data, audited like a search (a person shown on a basis also as a disclosure); a
+    lookup that shows nothing writes no event."""
     record_ = make_record(
         given=str(details.get("first_name") or ""),
         surname=str(details.get("last_name") or ""),
@@ -58,17 +59,13 @@ def _candidates_for_form(request: HttpRequest, details: dict[str, object]) -> Ca
         postcode=str(details.get("postal_code") or ""),
         phone=str(details.get("phone") or ""),
     )
-    found = find_candidates(staff(request), record_)
-    if found.found or found.other_side:  # nothing shown, nothing read: no event
-        record(
-            actor=staff(request),
-            verb="match",
-            object_type="person",
-            purpose="find known person before registering",
-            acting_role=role_of(request),
-            data={"results": found.ids, "other_side": found.other_side},
-        )
-    return found
+    return suggest.audited(
+        staff(request),
+        find_candidates(staff(request), record_),
+        verb="match",
+        purpose="find known person before registering",
+        acting_role=role_of(request),
+    )
 
 
 @requires(Cap.EDIT_CASE_DATA)

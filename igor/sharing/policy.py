@@ -206,38 +206,58 @@ def _other_side(scope: Scope) -> list[tuple[int, int]]:
 
 
 _WALK_BATCH = 200
+_WALK_BATCH_MAX = 3200
+
+
+def _after(fields: list[str], values: tuple[Any, ...]) -> Q:
+    """Rows after `values` in ascending order by `fields` (keyset paging). The first field's
+    `>=` comes first, so the database starts the index range there instead of at the beginning."""
+    first, value = fields[0], values[0]
+    if len(fields) == 1:
+        return Q(**{f"{first}__gt": value})
+    later = Q(**{f"{first}__gt": value}) | (Q(**{first: value}) & _after(fields[1:], values[1:]))
+    return Q(**{f"{first}__gte": value}) & later
+
+
+def _order_fields(walk: QuerySet[Person]) -> list[str]:
+    fields = [str(name) for name in walk.query.order_by]
+    if not fields or any(name.startswith("-") for name in fields) or fields[-1] not in ("id", "pk"):
+        raise ValueError("the walk needs an ascending order that ends with the id")
+    return fields
 
 
 def shared_person_ids(
     scope: Scope, ordered: Callable[[QuerySet[Person]], QuerySet[Person]], limit: int
 ) -> list[int]:
     """Ids of up to `limit` of the other agency's persons per unit that the scope may see (and
-    the break-the-glass ones), in the order `ordered` puts them.
+    the break-the-glass ones), in the order `ordered` puts them (ascending, ending with the id).
 
     It walks the ids in that order in batches and asks which of each batch a basis covers, so
     the cost is that of the page: left to itself the planner reads every basis received first
-    whenever the name is a common one.
+    whenever the name is a common one. Each batch starts where the last ended (keyset paging,
+    not an offset that reads the walked rows again) and is twice as large as the one before, up
+    to a cap, so a common name with few shared persons costs a few queries, not one per 200.
     """
     if not scope.works_with_cases:
         return []
     found: dict[int, None] = {}
+    # In the select list, the basis check is asked of each row the ordered, limited index scan
+    # yields (a probe of the basis subject index); the planner cannot start from the bases.
+    covered = Exists(scope.active_bases().filter(covers_person=True, subject_id=OuterRef("pk")))
     for organisation_id, unit_id in _other_side(scope):
         walk = ordered(Person.objects.filter(organisation_id=organisation_id, unit_id=unit_id))
-        taken, start = 0, 0
+        fields = _order_fields(walk)
+        taken, size, last = 0, _WALK_BATCH, None
         while taken < limit:
-            ids = list(walk.values_list("pk", flat=True)[start : start + _WALK_BATCH])
-            covered = set(
-                scope.active_bases()
-                .filter(covers_person=True, subject_id__in=ids)
-                .values_list("subject_id", flat=True)
-            )
-            for pk in (pk for pk in ids if pk in covered):
-                if taken < limit:
-                    found[pk] = None
+            batch = walk if last is None else walk.filter(_after(fields, last))
+            rows = list(batch.annotate(covered=covered).values_list("covered", *fields)[:size])
+            for row in rows:
+                if row[0] and taken < limit:
+                    found[row[-1]] = None
                     taken += 1
-            if len(ids) < _WALK_BATCH:
+            if len(rows) < size:
                 break
-            start += _WALK_BATCH
+            last, size = rows[-1][1:], min(size * 2, _WALK_BATCH_MAX)
     if scope.glass_persons:
         glass = ordered(Person.objects.filter(pk__in=scope.glass_persons))
         found.update(dict.fromkeys(glass.values_list("pk", flat=True)[:limit]))

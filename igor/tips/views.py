@@ -17,7 +17,10 @@ from igor.accounts.decorators import requires
 from igor.accounts.roles import Cap
 from igor.cases.models import Case
 from igor.lib.web import add_action_errors, role_of, staff
+from igor.people import suggest
 from igor.people.access import search_persons
+from igor.people.free_text import records_from_text
+from igor.people.matching import Candidates
 from igor.sharing import policy
 from igor.tips import access, actions
 from igor.tips.forms import (
@@ -56,6 +59,9 @@ def _detail_context(request: HttpRequest, tip: Tip, **forms: Any) -> dict[str, A
     context["links"] = visible_links
     if raw:
         context.update(
+            candidates=_tip_candidates(request, tip, [link.person_id for link in context["links"]])
+        )
+        context.update(
             contact=ContactDetails.objects.filter(tip=tip).first(),
             dialogue=list(Message.objects.filter(tip=tip).select_related("author")),
             triage_form=forms.get("triage_form")
@@ -73,6 +79,27 @@ def _detail_context(request: HttpRequest, tip: Tip, **forms: Any) -> dict[str, A
             message_form=forms.get("message_form") or MessageForm(),
         )
     return context
+
+
+def _tip_candidates(request: HttpRequest, tip: Tip, linked: list[int]) -> Candidates | None:
+    """Persons the triage user may see whom the raw tip may name (read by igor/people/free_text.py
+    from "who is involved" and "where"), not yet linked; None when the tip names nobody readable.
+    Showing them is a read of personal data, audited like the known-person check on registration;
+    across the wall the page says only that the other organisation may know the person."""
+    if tip.is_closed:
+        return None
+    records = records_from_text(tip.people_involved, tip.place)
+    if not records:
+        return None
+    found = suggest.candidates_for(staff(request), records, exclude=linked, limit=5)
+    return suggest.audited(
+        staff(request),
+        found,
+        verb="match",
+        purpose="find known person while triaging a tip",
+        acting_role=role_of(request),
+        data={"tip": tip.pk},
+    )
 
 
 def _detail(request: HttpRequest, tip: Tip, status: int = 200, **forms: Any) -> TemplateResponse:

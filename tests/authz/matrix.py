@@ -1500,6 +1500,10 @@ def _api_search(world: World) -> dict[str, Any]:
     return {"q": "Subjekt"}
 
 
+def _api_match(world: World) -> dict[str, Any]:
+    return {"name": f"Vera {world.markers['subject_name']}"}
+
+
 def _api_case(world: World) -> dict[str, Any]:
     return {"title": "Api-ärende"}
 
@@ -1621,6 +1625,8 @@ API_OPERATIONS: dict[str, Operation] = {
     for op in (
         Operation("persons_list", "GET", "view_case_data"),
         Operation("persons_search", "POST", "view_case_data", payload=_api_search),
+        # Candidates the caller may see; across the wall only a hint (checked by the markers).
+        Operation("persons_match", "POST", "view_case_data", payload=_api_match),
         Operation("persons_create", "POST", "edit_case_data", ok="201", payload=_api_person),
         Operation(
             "persons_detail",

@@ -157,6 +157,13 @@ def _expected_markers(
             return per_world("case_title", "cases")
         case "persons_search":
             return per_world("subject_name", "person")
+        case "persons_match":  # the named subject if seen; no other world's unless seen
+            hidden = {
+                (w, "subject_name"): False
+                for w in api.run.worlds
+                if not sees(wall, who, w.state, frozenset({"person"}))
+            }
+            return {**hidden, (world, "subject_name"): seen("person")}
         case "persons_list" if not wall.owns(who):  # the owner's first page holds only some
             return per_world("subject_name", "person")
     return {}

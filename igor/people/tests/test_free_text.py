@@ -28,3 +28,19 @@ def test_the_place_field_gives_the_address() -> None:
 def test_nothing_usable_gives_nothing() -> None:
     assert records_from_text("") == []
     assert records_from_text("han slår henne varje helg") == []
+
+
+def test_a_phone_number_goes_with_the_names_and_is_not_read_as_a_date() -> None:
+    records = records_from_text("Johan Ek, ring 070-174 06 05")
+    assert records[0].phone == "+46701740605"
+    assert records[0].birth is None
+
+
+def test_a_phone_number_alone_is_a_record() -> None:
+    records = records_from_text("han ringer från +46 70 174 06 05")
+    assert len(records) == 1 and records[0].phone == "+46701740605"
+
+
+def test_a_number_that_is_no_phone_is_left_out() -> None:
+    records = records_from_text("Johan Ek 0123")
+    assert records[0].phone is None
