@@ -177,7 +177,9 @@ def _facts(cases: list[Case]) -> list[CaseFacts]:
 
 
 def _key(party: Party) -> str:
-    return sources.person_key(party.person_id, party.person.identity_number)
+    return sources.person_key(
+        party.person.organisation_id, party.person_id, party.person.identity_number
+    )
 
 
 def _reoffended(facts: list[CaseFacts], today: datetime.date) -> dict[int, str]:
