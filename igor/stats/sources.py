@@ -233,14 +233,32 @@ def _reoffending_rows(
     return by_unit, later
 
 
-def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:
-    by_unit, later = _reoffending_rows(period, data_version())
+VARIANTS: tuple[formulas.Variant, ...] = tuple(
+    (months, partner) for months in (6, 12) for partner in ("any", "same", "new")
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _reoffending_shares(
+    period: Period, today: datetime.date, version: str
+) -> dict[int, dict[formulas.Variant, Value]]:
+    """All six re-offending figures of a period, by unit, from one index of the later incidents
+    and one pass over the closed cases (again only when the data has changed)."""
+    by_unit, later = _reoffending_rows(period, version)
+    index = formulas.index_incidents(later)
     return {
-        unit: formulas.reoffending(
-            [case for _pk, case in cases], later, months=months, today=today, partner=partner
+        unit: dict(
+            formulas.reoffending_variants(
+                [case for _pk, case in cases], index, today=today, variants=VARIANTS
+            )
         )
         for unit, cases in by_unit.items()
     }
+
+
+def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:
+    shares = _reoffending_shares(period, today, data_version())
+    return {unit: found[months, partner] for unit, found in shares.items()}
 
 
 def reoffending_6(period: Period, today: datetime.date) -> Result:
