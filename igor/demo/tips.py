@@ -1,5 +1,7 @@
-"""Demo rows for the tip line: each unit's public address, a help directory, and a handful of
-tips and self-referrals in every state, written through the tip actions."""
+"""Demo rows for the tip line: each unit's public address, a help directory, and tips and
+self-referrals in every state, written through the tip actions. Enough of each kind (five or more)
+that the unit's figures of tips are shown rather than suppressed as small numbers; a few tips open
+a case of their own (the hidden-figure proxy counts those as first known through a tip)."""
 
 from __future__ import annotations
 
@@ -96,9 +98,18 @@ def load_demo_tips(seed: int) -> int:
     return made
 
 
+# How the tipsters know, in turn: five or more of each, so no category is a small cell.
+HOW_KNOWN = ("neighbour", "colleague", "friend")
+TIPS_PER_UNIT = 16
+SELF_REFERRALS_PER_KIND = 5
+CASES_FROM_TIPS = range(4, 9)  # these tips each open a case of their own
+
+
 def _tips(unit: Unit, rng: random.Random) -> int:
     triage = User.objects.filter(units=unit, role=Role.TRIAGE_OFFICER).first()
-    for number, (text, children, weapons, threats, how) in enumerate(TIPS):
+    for number in range(TIPS_PER_UNIT):
+        text, children, weapons, threats, _how = TIPS[number % len(TIPS)]
+        how = HOW_KNOWN[number % len(HOW_KNOWN)]
         sent = actions.submit(
             unit=unit,
             kind="tip",
@@ -114,7 +125,7 @@ def _tips(unit: Unit, rng: random.Random) -> int:
             contact={"phone": f"070-174 06 9{number}"} if number == 1 else {},
             submission_key=f"demo-{unit.pk}-{number}-{rng.random()}",
         )
-        age = datetime.timedelta(hours=rng.randint(2, 24 * 20))
+        age = datetime.timedelta(hours=rng.randint(48, 24 * 20))
         Tip.objects.filter(pk=sent.tip.pk).update(received_at=sent.tip.received_at - age)
         if triage is not None and number >= 2:
             tip = actions.write_summary(
@@ -128,6 +139,10 @@ def _tips(unit: Unit, rng: random.Random) -> int:
                 tip=tip,
                 body="Tack för ditt tips. Vet du ungefär hur gamla barnen är?",
             )
+        if triage is not None and number in CASES_FROM_TIPS:
+            actions.open_case_from_tip(
+                actor=triage, tip=tip, title="Oro för våld i familj, från tips"
+            )
         if triage is not None and number == 3:
             actions.close_with_outcome(
                 actor=triage,
@@ -135,6 +150,12 @@ def _tips(unit: Unit, rng: random.Random) -> int:
                 outcome="no_action",
                 reason="Kunde inte kopplas till någon adress.",
             )
+    for number in range(SELF_REFERRALS_PER_KIND):
+        _self_referrals(unit, rng, number)
+    return TIPS_PER_UNIT + 2 * SELF_REFERRALS_PER_KIND
+
+
+def _self_referrals(unit: Unit, rng: random.Random, number: int) -> None:
     actions.submit(
         unit=unit,
         kind="contact_me",
@@ -148,7 +169,7 @@ def _tips(unit: Unit, rng: random.Random) -> int:
             "code_word": "Blåbär",
             "others_read_phone": "unsure",
         },
-        submission_key=f"demo-{unit.pk}-contact-{rng.random()}",
+        submission_key=f"demo-{unit.pk}-contact-{number}-{rng.random()}",
     )
     actions.submit(
         unit=unit,
@@ -156,6 +177,5 @@ def _tips(unit: Unit, rng: random.Random) -> int:
         language="sv",
         details={"message": "Jag har slagit min sambo och vill ha hjälp att sluta."},
         contact={"phone": "070-174 06 98", "safe_times": "Kvällar", "sms_ok": True},
-        submission_key=f"demo-{unit.pk}-stop-{rng.random()}",
+        submission_key=f"demo-{unit.pk}-stop-{number}-{rng.random()}",
     )
-    return len(TIPS) + 2

@@ -177,7 +177,9 @@ def _facts(cases: list[Case]) -> list[CaseFacts]:
 
 
 def _key(party: Party) -> str:
-    return sources.person_key(party.person_id, party.person.identity_number)
+    return sources.person_key(
+        party.person.organisation_id, party.person_id, party.person.identity_number
+    )
 
 
 def _reoffended(facts: list[CaseFacts], today: datetime.date) -> dict[int, str]:
@@ -194,8 +196,11 @@ def _reoffended(facts: list[CaseFacts], today: datetime.date) -> dict[int, str]:
     )
     later = sources.later_incidents(closed, first, until)
     answers = {}
+    index = formulas.index_incidents(later)  # once for the batch, not once per case
     for pk, case in cases:
-        share = formulas.reoffending([case], later, months=12, today=today)
+        share = formulas.reoffending_variants([case], index, today=today, variants=[(12, "any")])[
+            12, "any"
+        ]
         answers[pk] = "" if share.denominator == 0 else ("yes" if share.numerator else "no")
     return answers
 

@@ -145,6 +145,22 @@ class LaterIncident:
     victims: frozenset[str]
 
 
+Variant = tuple[int, str]  # (months of follow-up, partner: "any", "same" or "new")
+PerpetratorIndex = dict[str, list[LaterIncident]]
+
+
+def index_incidents(incidents: Sequence[LaterIncident]) -> PerpetratorIndex:
+    """The later incidents by person using violence, each list in date order (built once and
+    shared by every re-offending figure of a period)."""
+    by_perpetrator: PerpetratorIndex = defaultdict(list)
+    for incident in incidents:
+        for key in incident.perpetrators:
+            by_perpetrator[key].append(incident)
+    for found in by_perpetrator.values():
+        found.sort(key=lambda incident: incident.occurred_on)
+    return by_perpetrator
+
+
 def reoffending(
     closed: Iterable[ClosedCase],
     incidents: Sequence[LaterIncident],
@@ -160,25 +176,37 @@ def reoffending(
     (against somebody else only) or "any". A case still inside its follow-up is left out of the
     denominator, so a recent period is not made to look better than it is.
     """
-    by_perpetrator: dict[str, list[LaterIncident]] = defaultdict(list)
-    for incident in incidents:
-        for key in incident.perpetrators:
-            by_perpetrator[key].append(incident)
-    for found in by_perpetrator.values():
-        found.sort(key=lambda incident: incident.occurred_on)
-    followed = hits = 0
+    variant = (months, partner)
+    return reoffending_variants(
+        closed, index_incidents(incidents), today=today, variants=[variant]
+    )[variant]
+
+
+def reoffending_variants(
+    closed: Iterable[ClosedCase],
+    index: PerpetratorIndex,
+    *,
+    today: datetime.date,
+    variants: Sequence[Variant],
+) -> dict[Variant, Share]:
+    """`reoffending` for several follow-ups and partners in one pass over the closed cases."""
+    hits = dict.fromkeys(variants, 0)
+    followed = dict.fromkeys(variants, 0)
     for case in closed:
-        until = add_months(case.closed_on, months)
-        if until > today or not case.perpetrators:
+        if not case.perpetrators:
             continue
-        followed += 1
-        if any(
-            _reoffence(case, incident, until, partner)
-            for key in case.perpetrators
-            for incident in _between(by_perpetrator.get(key, []), case.closed_on, until)
-        ):
-            hits += 1
-    return Share(hits, followed)
+        for months, partner in variants:
+            until = add_months(case.closed_on, months)
+            if until > today:
+                continue
+            followed[months, partner] += 1
+            if any(
+                _reoffence(case, incident, until, partner)
+                for key in case.perpetrators
+                for incident in _between(index.get(key, []), case.closed_on, until)
+            ):
+                hits[months, partner] += 1
+    return {variant: Share(hits[variant], followed[variant]) for variant in variants}
 
 
 def _between(

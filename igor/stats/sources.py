@@ -127,28 +127,44 @@ def child_concern_reports(period: Period, today: datetime.date) -> Result:
 # --- Re-offending ------------------------------------------------------------------------------
 
 
-def person_key(person_id: int, identity_number: str) -> str:
-    """One human across both agencies where an identity number links them; else the row."""
-    return f"n{identity_number}" if identity_number else f"p{person_id}"
+def person_key(organisation_id: int, person_id: int, identity_number: str) -> str:
+    """One human within one organisation: its rows with the same identity number are one, but the
+    police's person and social services' person stay two (the wall is never crossed)."""
+    return f"{organisation_id}:n{identity_number}" if identity_number else f"p{person_id}"
 
 
 def _roles(parties: QuerySet[Party]) -> dict[int, dict[str, set[str]]]:
     """Victims and perpetrators (as person keys) of the cases the party queryset covers."""
     found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     rows = parties.filter(role__in=[PartyRole.VICTIM, PartyRole.PERPETRATOR]).values_list(
-        "case_id", "role", "person_id", "person__identity_number"
+        "case_id", "role", "person_id", "person__organisation_id", "person__identity_number"
     )
-    for case_id, role, person_id, number in rows.iterator(chunk_size=5000):
-        found[case_id][role].add(person_key(person_id, number))
+    for case_id, role, person_id, organisation_id, number in rows.iterator(chunk_size=5000):
+        found[case_id][role].add(person_key(organisation_id, person_id, number))
     return found
 
 
 def later_incidents(
     closed: QuerySet[Case], after: datetime.datetime, until: datetime.datetime
 ) -> list[LaterIncident]:
-    """Incidents between `after` and `until` in any case where a perpetrator of the `closed`
-    cases is a perpetrator again, the same row or the same identity number (subqueries only, so
-    no list of ids is ever sent to the database)."""
+    """Incidents between `after` and `until` in any case of the same organisation where a
+    perpetrator of the `closed` cases is a perpetrator again, the same row or the same identity
+    number (subqueries only, so no list of ids is ever sent to the database). One pass per
+    organisation: the police's cases are never matched with social services' by identity number."""
+    organisations = closed.order_by().values_list("organisation_id", flat=True).distinct()
+    found: list[LaterIncident] = []
+    for organisation_id in sorted(organisations):
+        own = closed.filter(organisation_id=organisation_id)
+        found += _later_in(organisation_id, own, after, until)
+    return found
+
+
+def _later_in(
+    organisation_id: int,
+    closed: QuerySet[Case],
+    after: datetime.datetime,
+    until: datetime.datetime,
+) -> list[LaterIncident]:
     perpetrators = Party.objects.filter(case__in=closed, role=PartyRole.PERPETRATOR)
     person_ids = perpetrators.values("person_id")
     numbers = (
@@ -156,9 +172,9 @@ def later_incidents(
         .exclude(identity_number="")
         .values("identity_number")
     )
-    again = Party.objects.filter(role=PartyRole.PERPETRATOR).filter(
-        Q(person_id__in=person_ids) | Q(person__identity_number__in=numbers)
-    )
+    again = Party.objects.filter(
+        role=PartyRole.PERPETRATOR, case__organisation_id=organisation_id
+    ).filter(Q(person_id__in=person_ids) | Q(person__identity_number__in=numbers))
     incidents = Incident.objects.filter(
         case_id__in=again.values("case_id"), occurred_at__gt=after, occurred_at__lt=until
     )
@@ -217,18 +233,44 @@ def _reoffending_rows(
     return by_unit, later
 
 
-def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:
-    by_unit, later = _reoffending_rows(period, data_version())
+VARIANTS: tuple[formulas.Variant, ...] = tuple(
+    (months, partner) for months in (6, 12) for partner in ("any", "same", "new")
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _reoffending_shares(
+    period: Period, today: datetime.date, version: str
+) -> dict[int, dict[formulas.Variant, Value]]:
+    """All six re-offending figures of a period, by unit, from one index of the later incidents
+    and one pass over the closed cases (again only when the data has changed)."""
+    by_unit, later = _reoffending_rows(period, version)
+    index = formulas.index_incidents(later)
     return {
-        unit: formulas.reoffending(
-            [case for _pk, case in cases], later, months=months, today=today, partner=partner
+        unit: dict(
+            formulas.reoffending_variants(
+                [case for _pk, case in cases], index, today=today, variants=VARIANTS
+            )
         )
         for unit, cases in by_unit.items()
     }
 
 
+def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:
+    shares = _reoffending_shares(period, today, data_version())
+    return {unit: found[months, partner] for unit, found in shares.items()}
+
+
 def reoffending_6(period: Period, today: datetime.date) -> Result:
     return _reoffending(period, today, 6, "any")
+
+
+def reoffending_6_same(period: Period, today: datetime.date) -> Result:
+    return _reoffending(period, today, 6, "same")
+
+
+def reoffending_6_new(period: Period, today: datetime.date) -> Result:
+    return _reoffending(period, today, 6, "new")
 
 
 def reoffending_12(period: Period, today: datetime.date) -> Result:

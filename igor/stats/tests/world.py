@@ -13,6 +13,9 @@ Main period 2025, comparison 2024, "today" 2026-11-27. Unit A (Södermalm):
 Unit B (Norrmalm): C10 opened 2025-04-01, incident that day.
 Sharing (unit A): two consents recorded in 2025, one of them withdrawn in 2025; one consent in
 2024; one report of concern about a child (orosanmälan) and one OSL 10:18 c disclosure in 2025.
+
+P3 has an identity number. Social services' cases S1 and S2, and the tips, outreach, referrals,
+legal processes, sheltered housing, transports and protective measures: see world_work.py.
 """
 
 from __future__ import annotations
@@ -24,16 +27,19 @@ from zoneinfo import ZoneInfo
 
 from igor.cases import actions as cases
 from igor.cases.models import Case, Incident
+from igor.people.models import Person
 from igor.sharing import actions as sharing
 from igor.sharing.models import SharingBasis
 from igor.stats.periods import Period
-from tests.builders import make_case, make_person
+from igor.stats.tests.world_work import build_work
+from tests.builders import identity_number, make_case, make_person
 from tests.personas import Personas
 
 TZ = ZoneInfo("Europe/Stockholm")
 MAIN = Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 COMPARISON = Period(datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
 TODAY = datetime.date(2026, 11, 27)
+P3_NUMBER = identity_number("18750101")
 
 
 def at(day: str, hour: int = 12) -> datetime.datetime:
@@ -75,8 +81,15 @@ def build(p: Personas) -> Figures:
     officer = p.police_a
     person = {
         name: make_person(officer, first_name=name, gender="woman" if name[0] == "V" else "man")
-        for name in ("V1", "V2", "V3", "V4", "P1", "P2", "P3")
+        for name in ("V1", "V2", "V3", "V4", "P1", "P2")
     }
+    person["P3"] = make_person(
+        officer,
+        first_name="P3",
+        gender="man",
+        identity_kind="personnummer",
+        identity_number=P3_NUMBER,
+    )
     made: dict[str, Case] = {}
     plan = [
         ("C1", "2024-06-10", "2025-02-01", "V1", "P1"),
@@ -99,8 +112,28 @@ def build(p: Personas) -> Figures:
     _incident(officer, made["C6"], "2025-07-01")
     made["C10"] = _case(p.police_b, "C10", "2025-04-01")
     _incident(p.police_b, made["C10"], "2025-04-01")
+    _social_cases(p, made, person)
     _sharing(p)
+    build_work(p, made, person, at)
     return Figures(p, made)
+
+
+def _social_cases(p: Personas, made: dict[str, Case], person: dict[str, Person]) -> None:
+    """Social services' own records: S1 with V5 and P3s (P3's identity number), and S2."""
+    social = p.social_a
+    person["V5"] = make_person(social, first_name="V5", gender="woman")
+    person["P3s"] = make_person(
+        social,
+        first_name="P3",
+        gender="man",
+        identity_kind="personnummer",
+        identity_number=P3_NUMBER,
+    )
+    made["S1"] = _case(social, "S1", "2023-12-01")
+    cases.add_party(actor=social, case=made["S1"], person=person["V5"], role="victim")
+    cases.add_party(actor=social, case=made["S1"], person=person["P3s"], role="perpetrator")
+    _incident(social, made["S1"], "2026-02-01")
+    made["S2"] = _case(social, "S2", "2024-03-01")
 
 
 def _sharing(p: Personas) -> None:
