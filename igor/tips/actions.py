@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -177,7 +179,7 @@ def store_submission(submission: Submission, *, with_it: Callable[[], None] | No
     the failed transaction is rolled back whole, and the earlier tip looked up after it.
     """
     try:
-        with transaction.atomic():
+        with _one_writer_at_a_time(), transaction.atomic():
             sent = _store(submission)
             if with_it is not None:
                 with_it()
@@ -187,6 +189,26 @@ def store_submission(submission: Submission, *, with_it: Callable[[], None] | No
             raise
         raise AlreadySent(earlier) from None
     return sent
+
+
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextmanager
+def _one_writer_at_a_time() -> Iterator[None]:
+    """On SQLite, let this process's senders take turns before the transaction starts.
+
+    SQLite admits one writer; the others wait in its busy handler, which sleeps and retries
+    (after 1, 2, 5, 10, 15 … ms), so under a threaded server senders often sleep on while the
+    write lock is already free. A lock here hands the write over at once. Writers in other
+    processes still meet SQLite's own wait; PostgreSQL queues waiters by itself. Never taken
+    inside a transaction, which may hold SQLite's lock already (that order could deadlock).
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with _SQLITE_WRITER:
+        yield
 
 
 def _store(submission: Submission) -> Sent:
