@@ -167,7 +167,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 
 # Sessions: server-side, 15 minutes idle (renewed on every request), 12 hours absolute.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, which a tip's send can also save in its own transaction.
+SESSION_ENGINE = "igor.tips.session_store"
 SESSION_COOKIE_AGE = env_int("IGOR_SESSION_IDLE_SECONDS", 15 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env_int("IGOR_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)

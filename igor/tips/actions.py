@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -110,8 +112,17 @@ def _contact_given(contact: Mapping[str, Any]) -> bool:
     )
 
 
-@transaction.atomic
-def submit(
+@dataclass(frozen=True)
+class Submission:
+    """A checked submission, ready to store: everything that needs no database is done."""
+
+    tip: Tip
+    code: str
+    key_hash: str
+    contact: Mapping[str, Any]
+
+
+def prepare_submission(
     *,
     unit: Unit,
     kind: str,
@@ -119,28 +130,24 @@ def submit(
     details: Mapping[str, Any],
     contact: Mapping[str, Any],
     submission_key: str,
-) -> Sent:
-    """A tip or self-referral from the public pages, with its receipt code (tips only).
+) -> Submission:
+    """Check a public submission and make its receipt code, without touching the database.
 
-    Raises AlreadySent when the same form was sent before, ValidationError on bad content.
-    Nothing is saved unless everything is.
+    Kept out of `store_submission` so that the hashing and checking happen before the
+    transaction starts (on SQLite a transaction holds the write lock from its first statement).
+    Raises ValidationError on bad content.
     """
     if kind not in Kind.values:
         raise ValidationError({"kind": [_("Unknown kind of message.")]})
     if kind == Kind.TIP and not _has_content(details, kind):
         raise ValidationError({"what_happened": [_("Tell us what it is about.")]})
-    key_hash = hashlib.sha256(submission_key.encode()).hexdigest()
-    earlier = Tip.objects.filter(submission_key=key_hash).first()
-    if earlier is not None:
-        raise AlreadySent(earlier)
-    now = timezone.now()
-    received = rules.coarse(now)
+    received = rules.coarse(timezone.now())
     tip = Tip(
         unit=unit,
         kind=kind,
         language=language,
         received_at=received,
-        submission_key=key_hash,
+        submission_key=hashlib.sha256(submission_key.encode()).hexdigest(),
         **{name: details[name] for name in TIP_FIELDS if name in details},
     )
     tip.urgency = rules.suggested_urgency(
@@ -159,14 +166,54 @@ def submit(
     tip.full_clean(
         exclude=["unit", "assigned_to", "case"], validate_unique=False, validate_constraints=False
     )
+    return Submission(tip=tip, code=code, key_hash=tip.submission_key, contact=contact)
+
+
+def store_submission(submission: Submission, *, with_it: Callable[[], None] | None = None) -> Sent:
+    """Store a prepared submission: the tip, its receipt handover, its contact details and the
+    audit event, and whatever `with_it` writes (the view ends the draft and saves the session),
+    in one transaction.
+
+    Raises AlreadySent when the same form was sent before. That is found by the unique
+    submission key when the insert fails, so the usual send costs no lookup and no savepoint;
+    the failed transaction is rolled back whole, and the earlier tip looked up after it.
+    """
     try:
-        with transaction.atomic():
-            tip.save()
-    except IntegrityError as exc:  # two sends of one form at the same instant
-        earlier = Tip.objects.filter(submission_key=key_hash).first()
+        with _one_writer_at_a_time(), transaction.atomic():
+            sent = _store(submission)
+            if with_it is not None:
+                with_it()
+    except IntegrityError:  # a replay, a double click, or two sends at the same instant
+        earlier = Tip.objects.filter(submission_key=submission.key_hash).first()
         if earlier is None:
             raise
-        raise AlreadySent(earlier) from exc
+        raise AlreadySent(earlier) from None
+    return sent
+
+
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextmanager
+def _one_writer_at_a_time() -> Iterator[None]:
+    """On SQLite, let this process's senders take turns before the transaction starts.
+
+    SQLite admits one writer; the others wait in its busy handler, which sleeps and retries
+    (after 1, 2, 5, 10, 15 … ms), so under a threaded server senders often sleep on while the
+    write lock is already free. A lock here hands the write over at once. Writers in other
+    processes still meet SQLite's own wait; PostgreSQL queues waiters by itself. Never taken
+    inside a transaction, which may hold SQLite's lock already (that order could deadlock).
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with _SQLITE_WRITER:
+        yield
+
+
+def _store(submission: Submission) -> Sent:
+    tip, code, contact = submission.tip, submission.code, submission.contact
+    tip.save(force_insert=True)
     if code:
         # Encrypted, until the tipster confirms they saved it (igor.tips.session.hand_over).
         ReceiptHandover.objects.create(tip=tip, code=code)
@@ -177,6 +224,32 @@ def submit(
     _public_event("create", tip, "public")
     transaction.on_commit(lambda: notify_new_tip(tip.unit_id))
     return Sent(tip=tip, code=code)
+
+
+def submit(
+    *,
+    unit: Unit,
+    kind: str,
+    language: str,
+    details: Mapping[str, Any],
+    contact: Mapping[str, Any],
+    submission_key: str,
+) -> Sent:
+    """A tip or self-referral from the public pages, with its receipt code (tips only).
+
+    Raises AlreadySent when the same form was sent before, ValidationError on bad content.
+    Nothing is saved unless everything is.
+    """
+    return store_submission(
+        prepare_submission(
+            unit=unit,
+            kind=kind,
+            language=language,
+            details=details,
+            contact=contact,
+            submission_key=submission_key,
+        )
+    )
 
 
 def notify_new_tip(unit_id: int) -> None:

@@ -1,6 +1,12 @@
-"""The load tool of `make bench-tips`, run as its own process: it walks sessions through the tip
-form (not timed), then sends them all at once from several threads (timed), then posts as many
-requests to the baseline view the same way. Prints one JSON line."""
+"""The load tool of `make bench-tips`, run as its own process.
+
+Untimed: it walks `count` anonymous sessions through steps 1-4 of the tip form, so each holds a
+real encrypted draft, a form token and a submission key. Timed: the final send of each (one POST
+that stores the tip and answers with the redirect to the receipt page, which is not fetched)
+against as many POSTs to the baseline view, which stores one row. Both go through the same
+server, from `workers` threads, one new connection per request. The timed part alternates
+between the two in rounds (baseline first in one round, tips first in the next), so a change
+in the load of a shared machine falls on both alike. Prints one JSON line."""
 
 from __future__ import annotations
 
@@ -9,10 +15,14 @@ import http.client
 import json
 import re
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
+# Under the public pages' prefix, so the baseline passes the same middleware work as a tip.
+BASELINE_PATH = "/t/_bench/baseline/"
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
@@ -76,11 +86,27 @@ def prepare(host: str, port: int, base: str) -> Session:
     return session
 
 
-def timed(count: int, workers: int, call) -> tuple[float, list[int]]:  # type: ignore[no-untyped-def]
+def timed(numbers: range, workers: int, call) -> tuple[float, list[int]]:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        statuses = list(pool.map(call, range(count)))
+        statuses = list(pool.map(call, numbers))
     return time.perf_counter() - started, statuses
+
+
+def interleaved(
+    count: int, workers: int, rounds: int, calls: dict[str, Callable[[int], int]]
+) -> dict[str, Any]:
+    """Time each call over `count` requests, split into rounds that alternate the order."""
+    seconds = dict.fromkeys(calls, 0.0)
+    statuses: dict[str, list[int]] = {name: [] for name in calls}
+    size = max(1, -(-count // rounds))
+    for number, start in enumerate(range(0, count, size)):
+        names = list(calls) if number % 2 == 0 else list(reversed(calls))
+        for name in names:
+            spent, got = timed(range(start, min(count, start + size)), workers, calls[name])
+            seconds[name] += spent
+            statuses[name] += got
+    return {"seconds": seconds, "statuses": statuses}
 
 
 def main() -> None:
@@ -88,6 +114,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--unit", default="bench")
     args = parser.parse_args()
     host, base = "127.0.0.1", f"/t/{args.unit}/sv/tipsa/"
@@ -98,21 +125,19 @@ def main() -> None:
         return sessions[number].request("POST", base, {"step": "5", "go": "next"})[0]
 
     def baseline(number: int) -> int:
-        return Session(host, args.port).request(
-            "POST", "/bench/baseline/", {"note": f"row {number}"}
-        )[0]
+        return Session(host, args.port).request("POST", BASELINE_PATH, {"note": f"row {number}"})[0]
 
-    base_seconds, base_statuses = timed(args.count, args.workers, baseline)
-    tip_seconds, tip_statuses = timed(args.count, args.workers, send)
+    result = interleaved(args.count, args.workers, args.rounds, {"baseline": baseline, "tip": send})
     print(
         json.dumps(
             {
                 "count": args.count,
                 "workers": args.workers,
-                "baseline_seconds": base_seconds,
-                "tip_seconds": tip_seconds,
-                "baseline_ok": sum(1 for s in base_statuses if s == 200),
-                "tips_ok": sum(1 for s in tip_statuses if s == 302),
+                "rounds": args.rounds,
+                "baseline_seconds": result["seconds"]["baseline"],
+                "tip_seconds": result["seconds"]["tip"],
+                "baseline_ok": sum(1 for s in result["statuses"]["baseline"] if s == 200),
+                "tips_ok": sum(1 for s in result["statuses"]["tip"] if s == 302),
             }
         )
     )

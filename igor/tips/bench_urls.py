@@ -1,4 +1,9 @@
-"""URLs of the tip benchmark server: the whole project plus the baseline view (never deployed)."""
+"""URLs of the tip benchmark server: the whole project plus the baseline view (never deployed).
+
+The baseline is the least a Django view can do to store something: one INSERT in its own
+transaction (one commit), no form, no template. It sits under the public pages' prefix, so the
+same middleware does the same work for it as for a tip (the anonymising of the request, the
+hardened headers, the session middleware, which finds no session)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection, transaction
@@ -13,7 +18,7 @@ BASELINE_TABLE = "tips_bench_baseline"
 
 
 @login_not_required
-@csrf_exempt  # the baseline: the least a Django view can do to store something
+@csrf_exempt  # the public forms use their own token; the baseline checks none
 @require_POST
 def baseline(request: HttpRequest) -> HttpResponse:
     with transaction.atomic(), connection.cursor() as cursor:
@@ -24,4 +29,4 @@ def baseline(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/baseline/", baseline), *project]
+urlpatterns = [path("t/_bench/baseline/", baseline), *project]

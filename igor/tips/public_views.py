@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -204,22 +203,27 @@ def _send(request: HttpRequest, line: TipLine, lang: str, data: dict[str, Any]) 
     details["danger_now"] = data.get("danger_now") == "yes"
     contact = {name: data.get(name, "") for name in CONTACT_OF_TIP}
     try:
-        with transaction.atomic():  # the tip and the end of its draft: one commit
-            actions.submit(
-                unit=line.unit,
-                kind=Kind.TIP,
-                language=lang,
-                details=details,
-                contact=contact,
-                submission_key=session.submission_key(request),
-            )
-            session.discard_draft(request)
+        prepared = actions.prepare_submission(
+            unit=line.unit,
+            kind=Kind.TIP,
+            language=lang,
+            details=details,
+            contact=contact,
+            submission_key=session.submission_key(request),
+        )
+        # The tip, its audit event, the end of its draft and the session change: one commit.
+        actions.store_submission(prepared, with_it=lambda: _end_draft(request))
     except actions.AlreadySent:
         session.discard_draft(request)  # a double click or a replay: the first send stands
     except ValidationError:
         session.save_draft(request, line.unit, Kind.TIP, None, 2, data)
         return _show_step(request, line, lang, 2, data, form=STEP_FORMS[2](data))
     return redirect("tipline:receipt", unit=line.slug, lang=lang)
+
+
+def _end_draft(request: HttpRequest) -> None:
+    session.discard_draft(request)
+    session.save_with_writes(request)
 
 
 @public_page(["GET", "POST"])

@@ -139,6 +139,15 @@ def save_draft(
     return draft
 
 
+def save_with_writes(request: HttpRequest) -> None:
+    """Inside the caller's transaction: save the session with the writes it belongs to (one
+    commit for both; see igor.tips.session_store). Another session engine saves at the end of
+    the request as usual."""
+    save_now = getattr(request.session, "save_in_transaction", None)
+    if save_now is not None:
+        save_now()
+
+
 def discard_draft(request: HttpRequest) -> None:
     draft_id = request.session.pop(DRAFT, None)
     if draft_id is not None:
