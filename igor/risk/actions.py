@@ -814,5 +814,41 @@ def add_conference_action(
     return action
 
 
+@transaction.atomic
+def set_conference_action_done(
+    *, actor: User, action: ConferenceAction, done: bool, acting_role: str = ""
+) -> ConferenceAction:
+    """Mark an agreed action done (who and when), or reopen it. The action is its owning
+    organisation's to do, so only its staff in the conference's unit change it."""
+    action = (
+        ConferenceAction.objects.select_for_update()
+        .select_related("item__conference")
+        .get(pk=action.pk)
+    )
+    if (
+        not actor.can(Cap.EDIT_CASE_DATA)
+        or actor.organisation_id != action.organisation_id
+        or action.item.conference.unit_id not in actor.unit_ids()
+    ):
+        raise PermissionDenied
+    if done == (action.done_at is not None):
+        message = _("The action is already done.") if done else _("The action is already open.")
+        raise ValidationError(message)
+    action.done_at = timezone.now() if done else None
+    action.done_by = actor if done else None
+    action.save(update_fields=["done_at", "done_by"])
+    _audit(
+        actor,
+        "update",
+        "conference_action",
+        action.pk,
+        case_id=action.item.case_id,
+        acting_role=acting_role,
+        purpose="case conference action",
+        data={"done": done},
+    )
+    return action
+
+
 def _touch(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())

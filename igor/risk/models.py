@@ -396,7 +396,15 @@ class ConferenceAction(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     due_on = models.DateField(_("due"))
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -404,6 +412,20 @@ class ConferenceAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done_at__isnull=True, done_by__isnull=True)
+                | models.Q(done_at__isnull=False, done_by__isnull=False),
+                name="conference_action_done_by_whom",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_open and self.due_on < today

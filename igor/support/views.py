@@ -18,8 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from igor.accounts.decorators import requires
 from igor.accounts.roles import Cap
 from igor.audit.record import record
-from igor.cases.models import Case
+from igor.cases.models import Case, Party
 from igor.lib.web import add_action_errors, page_number, role_of, staff
+from igor.people.models import Person
+from igor.risk import access as risk_access
 from igor.sharing import policy
 from igor.support import access as support_access
 from igor.support import actions
@@ -269,9 +271,36 @@ def _form_page(
     case: Case | None,
     back: str = "support:case",
     intro: str = "",
+    contact_person: Person | None = None,
 ) -> TemplateResponse:
-    context = {"form": form, "title": title, "case": case, "back": back, "intro": intro}
+    context = {
+        "form": form,
+        "title": title,
+        "case": case,
+        "back": back,
+        "intro": intro,
+        "contact_person": contact_person,
+    }
     return TemplateResponse(request, "support/form.html", context)
+
+
+def _contact_person(request: HttpRequest, case: Case, default: int | None = None) -> Person | None:
+    """The party a contact form is about: the one posted, the one its link names (?person=) or
+    the planned contact's. Its safe-contact rules are shown above the form."""
+    raw = request.POST.get("person") if request.method == "POST" else request.GET.get("person")
+    pk = page_number(raw) if raw else default
+    if pk is None:
+        return None
+    party = Party.objects.filter(case=case, person_id=pk).select_related("person").first()
+    return party.person if party else None
+
+
+def _safe_contact_unseen(request: HttpRequest, person: Person | None) -> bool:
+    """Whether the person has safe-contact rules this user may see that were not on the page
+    the form was sent from: then the form comes back with them before anything is saved."""
+    if person is None or request.POST.get("safe_contact_seen") == str(person.pk):
+        return False
+    return risk_access.safe_contact_visible(staff(request), person) is not None
 
 
 def _case_form(
@@ -281,18 +310,30 @@ def _case_form(
     save: Callable[[Case, dict[str, Any]], Any],
     title: str,
     intro: str = "",
+    contact: int | None | bool = False,
 ) -> HttpResponse:
-    """GET shows the form; a valid POST saves through the action and goes back to the case."""
+    """GET shows the form; a valid POST saves through the action and goes back to the case.
+
+    A contact form (`contact` not False; an int names the default person) shows the contacted
+    person's safe-contact rules first, and will not save a contact before they were shown."""
     case = support_access.case_for_edit(staff(request), pk)
     form = make_form(case, request.POST if request.method == "POST" else None)
+    person = None
+    if contact is not False:
+        person = _contact_person(request, case, contact if isinstance(contact, int) else None)
     if request.method == "POST" and form.is_valid():
+        if _safe_contact_unseen(request, person):
+            form.add_error(
+                None, _("Read how this person may be contacted safely, then save again.")
+            )
+            return _form_page(request, form, title, case, intro=intro, contact_person=person)
         try:
             save(case, form.cleaned_data)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             return redirect("support:case", pk=case.pk)
-    return _form_page(request, form, title, case, intro=intro)
+    return _form_page(request, form, title, case, intro=intro, contact_person=person)
 
 
 def _item(model: type[Any], case: Case, item_pk: int) -> Any:
@@ -312,6 +353,7 @@ def plan_outreach(request: HttpRequest, pk: int) -> HttpResponse:
         lambda case, data: OutreachPlanForm(data, case=case),
         lambda case, d: actions.plan_outreach(actor=user, case=case, acting_role=role, **d),
         _("Plan an outreach contact"),
+        contact=None,
     )
 
 
@@ -350,6 +392,7 @@ def record_outreach(request: HttpRequest, pk: int) -> HttpResponse:
         lambda case, data: OutreachRecordForm(data, case=case, initial=initial),
         save,
         _("Record an outreach contact"),
+        contact=planned.person_id if planned is not None else None,
     )
 
 
@@ -433,6 +476,7 @@ def add_transport(request: HttpRequest, pk: int) -> HttpResponse:
         lambda case, data: TransportForm(data, case=case),
         lambda case, d: actions.book_transport(actor=user, case=case, acting_role=role, **d),
         _("Book a transport"),
+        contact=None,
     )
 
 

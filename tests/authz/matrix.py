@@ -362,6 +362,10 @@ def _conference_action_payload(world: World, context: PageContext) -> dict[str, 
     return {"description": "Följ upp larmet", "owner": world.case.owner_id, "due_on": "2026-12-04"}
 
 
+def _action_done_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"action": world.extra["conference_action"].pk, "done": "1", "back": "item"}
+
+
 def _no_basis_payload(world: World, context: PageContext) -> dict[str, Any]:
     # Names no basis of the person: the page again with the error (the world stays as it is).
     return {"basis": "999999999", "step": "withdraw"}
@@ -478,6 +482,8 @@ def _transport_payload(world: World, context: PageContext) -> dict[str, Any]:
         "departs_at": "2099-01-05T08:00",
         "from_place": "Hämtplats",
         "to_place": "Stockholms tingsrätt",
+        # The victim's safe-contact rules were on the form (igor.support.views._case_form).
+        "safe_contact_seen": world.subject.pk,
     }
 
 
@@ -1140,6 +1146,15 @@ PAGES: dict[str, Page] = {
             writes=True,
             ok={"POST": "302"},
             payload=_conference_action_payload,
+        ),
+        Page(
+            "risk:conference_action_done",
+            ACTION,
+            "edit_case_data",
+            target="conference_item",
+            writes=True,  # the action's owning organisation (the world's owner) only
+            ok={"POST": "302"},
+            payload=_action_done_payload,
         ),
         # --- consent, statutory disclosures, register, reports of concern: the controller only
         Page(

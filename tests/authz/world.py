@@ -199,6 +199,9 @@ def _risk_rows(personas: Personas, world: World) -> dict[str, Any]:
         actor=owner, conference=conference, case=world.case, reasons=["high_level"]
     )
     risk_actions.write_minutes(actor=owner, item=item, summary="", minutes=f"Protokollmarkör{tag}")
+    action = risk_actions.add_conference_action(
+        actor=owner, item=item, description="Följ upp larmet", owner=owner, due_on=today
+    )
     plan = SafetyPlan.objects.get(case=world.case, person=world.subject)
     return {
         "risk_assessment": assessment,
@@ -206,6 +209,7 @@ def _risk_rows(personas: Personas, world: World) -> dict[str, Any]:
         "protective_measure": measure,
         "conference": conference,
         "conference_item": item,
+        "conference_action": action,
     }
 
 
