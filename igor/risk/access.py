@@ -543,6 +543,8 @@ def overdue_actions(user: User) -> list[ConferenceAction]:
 def action_for_edit(user: User, conference_pk: int, item_pk: int, pk: int) -> ConferenceAction:
     """An action of this item that the user's organisation owns; else Http404."""
     conference = conference_for(user, conference_pk)
+    if user.organisation_id is None:
+        raise Http404
     action = (
         ConferenceAction.objects.filter(
             pk=pk,
