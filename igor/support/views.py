@@ -87,7 +87,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     weeks = page_number(request.GET.get("vecka")) - 1
     first = today + datetime.timedelta(days=CALENDAR_DAYS * weeks)
     entries = support_access.calendar(staff(request), first, CALENDAR_DAYS)
-    _audit_list(request, "calendar", sorted({e.case.pk for e in entries if e.case}))
+    _audit_list(
+        request, "calendar", sorted({e.case.pk for e in entries if e.case and not e.shared})
+    )
+    _disclose_shared(request, entries)
     days: dict[datetime.date, list[support_access.CalendarEntry]] = {}
     for entry in entries:
         days.setdefault(entry.day, []).append(entry)
@@ -99,6 +102,27 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return TemplateResponse(request, "support/calendar.html", context)
+
+
+def _disclose_shared(request: HttpRequest, entries: list[support_access.CalendarEntry]) -> None:
+    """The other organisation's rows on the calendar were read across the wall (A4): one
+    disclosure per case and basis, naming the rows shown."""
+    shown: dict[tuple[int, int | None], tuple[policy.Access[Case], list[str]]] = {}
+    for entry in entries:
+        if entry.shared is not None:
+            basis = entry.shared.basis.pk if entry.shared.basis else None
+            row = shown.setdefault((entry.shared.obj.pk, basis), (entry.shared, []))
+            row[1].append(f"{entry.kind}:{entry.item.pk}")
+    for access, rows in shown.values():
+        policy.audit_read(
+            access,
+            object_type="calendar",
+            object_id=access.obj.pk,
+            purpose="view calendar",
+            acting_role=role_of(request),
+            case_id=access.obj.pk,
+            data={"rows": rows},
+        )
 
 
 @requires(Cap.VIEW_CASE_DATA)
