@@ -254,10 +254,19 @@ class ProtectiveMeasure(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     starts_on = models.DateField(_("in force from"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    # Blank only for sheltered housing placed before any assessment (see `placement`).
     level = models.CharField(
-        _("risk level that called for it"), max_length=10, choices=Level.choices
+        _("risk level that called for it"), max_length=10, choices=Level.choices, blank=True
     )
     note = EncryptedTextField(_("note"), max_length=2000, blank=True)
+    # Sheltered housing follows the support app's placement: its dates, never its address.
+    placement = models.OneToOneField(
+        "support.ShelterPlacement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measure",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -283,6 +292,14 @@ class ProtectiveMeasure(models.Model):
                 | models.Q(starts_on__isnull=True)
                 | models.Q(expires_on__gte=models.F("starts_on")),
                 name="measure_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(placement__isnull=True) | models.Q(kind="sheltered_housing"),
+                name="measure_placement_is_housing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=Level.values) | models.Q(placement__isnull=False),
+                name="measure_level_known",
             ),
         ]
 

@@ -23,6 +23,7 @@ from igor.cases import actions as case_actions
 from igor.cases.models import Case, CaseStatus, Party, PartyRole
 from igor.people import actions as people_actions
 from igor.people.models import Person, Protection
+from igor.risk import actions as risk_actions
 from igor.support import rules
 from igor.support.models import (
     HOUSING_KINDS,
@@ -699,6 +700,7 @@ def place_in_shelter(
             details={"protection": Protection.STAFF_MARKED},
             acting_role=acting_role,
         )
+    risk_actions.follow_placement(actor=actor, placement=placement, acting_role=acting_role)
     return placement
 
 
@@ -725,6 +727,7 @@ def end_placement(
         "end placement",
         placement.person_id,
     )
+    risk_actions.follow_placement(actor=actor, placement=placement, acting_role=acting_role)
     return placement
 
 
