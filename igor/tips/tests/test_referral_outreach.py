@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -53,7 +54,7 @@ def _referral(p: Personas, kind: str = "contact_me", name: str = "Vera Självsso
     return tip
 
 
-def _close(p: Personas, tip: Tip, **data: str) -> object:
+def _close(p: Personas, tip: Tip, **data: str) -> Any:
     client = logged_in(p.triage_a)
     return client.post(f"/tips/{tip.pk}/utfall/", {"outcome": "outreach_planned", **data})
 
@@ -65,7 +66,7 @@ def test_a_contact_me_referral_plans_outreach_to_a_new_person_with_her_rules(
     response = _close(personas, tip, reason="", planned_for=WHEN)
     assert response.status_code == 302
     person = Person.objects.get(first_name="Vera", last_name="Självsson")
-    party = Party.objects.get(case_id=tip.case_id, person=person)
+    party = Party.objects.get(case=tip.case, person=person)
     assert party.role == "victim"
     contact = OutreachContact.objects.get(person=person)
     assert (contact.method, contact.case_id, contact.done_at) == ("phone", tip.case_id, None)
@@ -144,7 +145,7 @@ def test_two_linked_people_must_be_narrowed_first(personas: Personas) -> None:
         actions.link_person(actor=personas.triage_a, tip=tip, person=person)
     response = _close(personas, tip, planned_for=WHEN)
     assert response.status_code == 422 and not OutreachContact.objects.exists()
-    assert Case.objects.filter(pk=tip.case_id).exists()
+    assert tip.case is not None and Case.objects.filter(pk=tip.case.pk).exists()
 
 
 def test_a_plain_tip_closes_with_outreach_planned_as_before(personas: Personas) -> None:
