@@ -238,7 +238,9 @@ def caseload(user: User) -> list[Case]:
     scope = policy.scope_for(user)
     today = timezone.localdate()
     open_tasks = Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
-    planned = OutreachContact.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+    planned = OutreachContact.objects.filter(
+        case=OuterRef("pk"), done_at__isnull=True, cancelled_at__isnull=True
+    )
     return list(
         Case.objects.filter(scope.own(), owner=user)
         .filter(status__in=[CaseStatus.OPEN, CaseStatus.ACTIVE])
@@ -309,9 +311,13 @@ def calendar(user: User, first: datetime.date, days: int) -> list[CalendarEntry]
     start, end = _start_of(first), _start_of(first + datetime.timedelta(days=days))
     own = scope.own("case__")
     entries: list[CalendarEntry] = []
-    visits = OutreachContact.objects.filter(
-        own, done_at__isnull=True, planned_for__gte=start, planned_for__lt=end
-    ).select_related("case", "person")
+    visits = (
+        OutreachContact.objects.filter(
+            own, done_at__isnull=True, cancelled_at__isnull=True, planned_for__gte=start
+        )
+        .filter(planned_for__lt=end)
+        .select_related("case", "person")
+    )
     entries += [
         CalendarEntry(v.when, "outreach", v.get_method_display(), v.case, v.person, v)
         for v in visits
@@ -360,8 +366,8 @@ def _shared_entries(
     known: dict[tuple[int, str], policy.Access[Case] | None] = {}
     entries: list[CalendarEntry] = []
     visits = OutreachContact.objects.filter(
-        _other_side_q(scope, "case"), done_at__isnull=True, planned_for__gte=start
-    ).filter(planned_for__lt=end)
+        _other_side_q(scope, "case"), done_at__isnull=True, cancelled_at__isnull=True
+    ).filter(planned_for__gte=start, planned_for__lt=end)
     for v in visits.select_related("case__organisation", "person")[:SHARED_CALENDAR_LIMIT]:
         shared = _shared_access(scope, v.case, SUPPORT, known)
         if shared is not None:
@@ -440,7 +446,10 @@ def overdue(user: User) -> dict[str, list[Any]]:
         ),
         "outreach": list(
             OutreachContact.objects.filter(
-                scope.own("case__"), done_at__isnull=True, planned_for__lt=_start_of(today)
+                scope.own("case__"),
+                done_at__isnull=True,
+                cancelled_at__isnull=True,
+                planned_for__lt=_start_of(today),
             ).select_related("case", "person")
         ),
     }

@@ -250,6 +250,73 @@ def plan_outreach(
     return contact
 
 
+def _planned_for_edit(actor: User, contact: OutreachContact) -> OutreachContact:
+    _require_own(actor, contact.case)
+    contact = OutreachContact.objects.select_for_update().get(pk=contact.pk)
+    if not contact.is_planned:
+        raise ValidationError(_("Only a planned contact can be changed or cancelled."))
+    return contact
+
+
+@transaction.atomic
+def edit_planned_outreach(
+    *,
+    actor: User,
+    contact: OutreachContact,
+    method: str,
+    planned_for: datetime.datetime | None,
+    staff: Iterable[User] = (),
+    notes: str = "",
+    acting_role: str = "",
+) -> OutreachContact:
+    """Change a planned contact's method, time, people or notes, before it happens."""
+    contact = _planned_for_edit(actor, contact)
+    if planned_for is None:
+        raise ValidationError({"planned_for": [_("Say when the contact is planned.")]})
+    people = list(staff) or [actor]
+    for colleague in people:
+        _case_worker(contact.case, colleague, "staff")
+    before = {"method": contact.method, "planned_for": contact.planned_for, "notes": contact.notes}
+    contact.method, contact.planned_for, contact.notes = method, planned_for, notes.strip()
+    contact.full_clean(exclude=["case", "person", "recorded_by"])
+    contact.save(update_fields=["method", "planned_for", "notes"])
+    contact.staff.set(people)
+    changed = sorted(name for name, value in before.items() if getattr(contact, name) != value)
+    _audit(
+        actor,
+        "update",
+        "outreach_contact",
+        contact,
+        contact.case,
+        acting_role,
+        "edit planned outreach",
+        contact.person_id,
+        {"fields": changed},
+    )
+    return contact
+
+
+@transaction.atomic
+def cancel_planned_outreach(
+    *, actor: User, contact: OutreachContact, acting_role: str = ""
+) -> OutreachContact:
+    """Call off a planned contact. It stays on record, and counts as no attempt."""
+    contact = _planned_for_edit(actor, contact)
+    contact.cancelled_at = timezone.now()
+    contact.save(update_fields=["cancelled_at"])
+    _audit(
+        actor,
+        "cancel",
+        "outreach_contact",
+        contact,
+        contact.case,
+        acting_role,
+        "cancel planned outreach",
+        contact.person_id,
+    )
+    return contact
+
+
 def _check_outcome(result: str, offer: str, answer: str) -> None:
     if result not in ContactResult.values:
         raise ValidationError({"result": [_("Say whether the person was reached.")]})
@@ -294,7 +361,9 @@ def record_outreach(
         _case_worker(case, colleague, "staff")
     earlier = OutreachContact.objects.select_for_update().filter(case=case, person=person)
     if planned is not None:
-        planned = earlier.filter(pk=planned.pk, done_at__isnull=True).first()
+        planned = earlier.filter(
+            pk=planned.pk, done_at__isnull=True, cancelled_at__isnull=True
+        ).first()
         if planned is None:
             raise ValidationError(_("That planned contact has already been recorded."))
     done = earlier.filter(done_at__isnull=False)
@@ -611,6 +680,50 @@ def book_transport(
         "book transport",
         person.pk,
         {"purpose": purpose},
+    )
+    return transport
+
+
+@transaction.atomic
+def edit_transport(
+    *,
+    actor: User,
+    transport: Transport,
+    purpose: str,
+    departs_at: datetime.datetime | None,
+    from_place: str,
+    to_place: str,
+    driver: User | None = None,
+    escort_risk: str = "",
+    acting_role: str = "",
+) -> Transport:
+    """Change a booked transport: when, where from and to, who drives, the escort notes."""
+    case = transport.case
+    _require_own(actor, case)
+    transport = Transport.objects.select_for_update().get(pk=transport.pk)
+    if transport.status != "booked":
+        raise ValidationError(_("Only a booked transport can be changed."))
+    if departs_at is None:
+        raise ValidationError({"departs_at": [_("Give the date and time of departure.")]})
+    _case_worker(case, driver, "driver")
+    fields = ("purpose", "departs_at", "from_place", "to_place", "driver", "escort_risk")
+    before = {name: getattr(transport, name) for name in fields}
+    transport.purpose, transport.departs_at, transport.driver = purpose, departs_at, driver
+    transport.from_place, transport.to_place = from_place.strip(), to_place.strip()
+    transport.escort_risk = escort_risk.strip()
+    transport.full_clean(exclude=["case", "person", "recorded_by", "driver"])
+    transport.save(update_fields=list(fields))
+    changed = sorted(name for name in fields if getattr(transport, name) != before[name])
+    _audit(
+        actor,
+        "update",
+        "transport",
+        transport,
+        case,
+        acting_role,
+        "edit transport",
+        transport.person_id,
+        {"fields": changed},
     )
     return transport
 

@@ -118,6 +118,25 @@ class OutreachPlanForm(CaseForm):
     )
 
 
+class OutreachEditForm(CaseForm):
+    """A planned contact's details; whom it is with stays as planned."""
+
+    method = forms.ChoiceField(label=_("Method"), choices=ContactMethod.choices)
+    planned_for = _moment(
+        _("When"), error_messages={"required": _("Say when the contact is planned.")}
+    )
+    staff = StaffField(
+        label=_("Who goes"),
+        queryset=Party.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You, if nobody is chosen."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class OutreachRecordForm(CaseForm):
     person = _person_field(_("Who was contacted"))
     method = forms.ChoiceField(label=_("Method"), choices=ContactMethod.choices)
@@ -241,6 +260,12 @@ class TransportForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the person using violence knows her workplace."),
     )
+
+
+class TransportEditForm(TransportForm):
+    """A booked transport's details; who travels stays as booked."""
+
+    person = None  # type: ignore[assignment]
 
 
 class TransportStatusForm(forms.Form):

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,6 +34,7 @@ from igor.support.forms import (
     LegalEventForm,
     LegalProcessForm,
     MoveOutForm,
+    OutreachEditForm,
     OutreachPlanForm,
     OutreachRecordForm,
     PlacementForm,
@@ -41,6 +44,7 @@ from igor.support.forms import (
     RevealForm,
     SnapshotForm,
     TaskForm,
+    TransportEditForm,
     TransportForm,
     TransportStatusForm,
 )
@@ -55,6 +59,7 @@ from igor.support.models import (
 from igor.support.rules import next_referral_statuses
 
 CALENDAR_DAYS = 14
+PROTECTED_TRANSPORT_FIELDS = ("from_place", "to_place", "escort_risk")
 
 # --- Daily work ------------------------------------------------------------------------------------
 
@@ -391,7 +396,7 @@ def record_outreach(request: HttpRequest, pk: int) -> HttpResponse:
     planned = None
     if planned_id:
         planned = OutreachContact.objects.filter(
-            case=case, pk=page_number(planned_id), done_at__isnull=True
+            case=case, pk=page_number(planned_id), done_at__isnull=True, cancelled_at__isnull=True
         ).first()
         if planned is None:
             raise Http404
@@ -418,6 +423,53 @@ def record_outreach(request: HttpRequest, pk: int) -> HttpResponse:
         _("Record an outreach contact"),
         contact=planned.person_id if planned is not None else None,
     )
+
+
+def _planned_contact(user: Any, pk: int, item_pk: int) -> OutreachContact:
+    contact = _item(OutreachContact, support_access.case_for_edit(user, pk), item_pk)
+    if not contact.is_planned:
+        raise Http404
+    return contact
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_outreach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Change a planned contact before it happens (its person's safe-contact rules first)."""
+    user, role = staff(request), role_of(request)
+    contact = _planned_contact(user, pk, item_pk)
+    initial = {
+        "method": contact.method,
+        "planned_for": timezone.localtime(contact.planned_for) if contact.planned_for else None,
+        "staff": list(contact.staff.values_list("pk", flat=True)),
+        "notes": contact.notes,
+    }
+    response = _case_form(
+        request,
+        pk,
+        lambda case, data: OutreachEditForm(data, case=case, initial=initial),
+        lambda case, d: actions.edit_planned_outreach(
+            actor=user, contact=contact, acting_role=role, **d
+        ),
+        _("Change the planned contact with %(name)s") % {"name": contact.person.full_name},
+        contact=contact.person_id,
+    )
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        response.context_data["cancel_url"] = reverse(
+            "support:cancel_outreach", args=[pk, contact.pk]
+        )
+        response.context_data["cancel_label"] = _("Cancel the planned contact")
+    return response
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_POST
+def cancel_outreach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    user = staff(request)
+    contact = _planned_contact(user, pk, item_pk)
+    actions.cancel_planned_outreach(actor=user, contact=contact, acting_role=role_of(request))
+    messages.success(request, _("The planned contact is cancelled."))
+    return redirect("support:case", pk=pk)
 
 
 @requires(Cap.EDIT_CASE_DATA)
@@ -519,6 +571,44 @@ def transport_status(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
             actor=user, transport=item, acting_role=role, **d
         ),
         str(item),
+    )
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_transport(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Change a booked transport (her safe-contact rules first)."""
+    user, role = staff(request), role_of(request)
+    item = _item(Transport, support_access.case_for_edit(user, pk), item_pk)
+    if item.status != "booked":
+        raise Http404
+    # A protected person's places are shown only on a logged reveal (A5): not in this form,
+    # where an empty field keeps what is recorded.
+    hidden = PROTECTED_TRANSPORT_FIELDS if item.person.is_protected else ()
+    names = ("purpose", "from_place", "to_place", "driver", "escort_risk")
+    initial: dict[str, Any] = {name: getattr(item, name) for name in names if name not in hidden}
+    initial["departs_at"] = timezone.localtime(item.departs_at)
+
+    def make(case: Case, data: dict[str, Any] | None) -> forms.Form:
+        form = TransportEditForm(data, case=case, initial=initial)
+        for name in hidden:
+            form.fields[name].required = False
+            form.fields[name].help_text = _("Protected: leave empty to keep what is recorded.")
+        return form
+
+    def save(case: Case, data: dict[str, Any]) -> Any:
+        kept = {name: data[name] or getattr(item, name) for name in hidden}
+        return actions.edit_transport(
+            actor=user, transport=item, acting_role=role, **{**data, **kept}
+        )
+
+    return _case_form(
+        request,
+        pk,
+        make,
+        save,
+        _("Change the transport: %(ride)s") % {"ride": str(item)},
+        contact=item.person_id,
     )
 
 

@@ -487,6 +487,19 @@ def _transport_payload(world: World, context: PageContext) -> dict[str, Any]:
     }
 
 
+def _outreach_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"method": "phone", "planned_for": "2099-01-06T18:00"}
+
+
+def _transport_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # The world's victim is protected (she is in sheltered housing): empty places keep hers.
+    return {
+        "purpose": "court",
+        "departs_at": "2099-01-05T08:30",
+        "safe_contact_seen": world.subject.pk,
+    }
+
+
 def _transport_status_payload(world: World, context: PageContext) -> dict[str, Any]:
     return {"status": "cancelled"}
 
@@ -866,6 +879,26 @@ PAGES: dict[str, Page] = {
             payload=_outreach_payload,
         ),
         Page(
+            "support:edit_outreach",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="outreach",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_outreach_edit_payload,
+        ),
+        Page(
+            "support:cancel_outreach",
+            ACTION,
+            "edit_case_data",
+            target="case",
+            item="outreach",
+            writes=True,
+            ok={"POST": "302"},
+            payload=_nothing,
+        ),
+        Page(
             "support:add_referral",
             FORM,
             "edit_case_data",
@@ -911,6 +944,16 @@ PAGES: dict[str, Page] = {
             writes=True,
             ok={"GET": "200", "POST": "302"},
             payload=_transport_payload,
+        ),
+        Page(
+            "support:edit_transport",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="transport",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_transport_edit_payload,
         ),
         Page(
             "support:transport_status",

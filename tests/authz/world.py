@@ -231,6 +231,13 @@ def _support_rows(personas: Personas, world: World) -> dict[str, Any]:
     intervention = support_actions.record_intervention(
         **victim, kind="advice", started_on=today - 2 * DAY
     )
+    outreach = support_actions.plan_outreach(
+        actor=owner,
+        case=case,
+        person=world.perpetrator,
+        method="home_visit",
+        planned_for=timezone.now() + 2 * DAY,
+    )
     transport = support_actions.book_transport(
         **victim,
         purpose="police_interview",
@@ -251,6 +258,7 @@ def _support_rows(personas: Personas, world: World) -> dict[str, Any]:
         "provider": provider,
         "referral": referral,
         "intervention": intervention,
+        "outreach": outreach,
         "transport": transport,
         "placement": placement,
         "legal_process": process,
