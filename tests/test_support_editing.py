@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from igor.audit.models import AuditEvent
 from igor.support import actions as support
-from igor.support.models import OutreachContact, Transport
+from igor.support.models import OutreachContact, Referral, Transport
 from tests.personas import logged_in
 from tests.test_support import Dyad, _share_everything, dyad
 
@@ -156,3 +156,89 @@ def test_a_transport_without_a_time_saves_nothing(dyad: Dyad) -> None:
     assert (ride.purpose, ride.from_place) == ("police_interview", "Hämtplatsen 3")
     support.set_transport_status(actor=dyad.p.social_a, transport=ride, status="cancelled")
     assert client.get(url).status_code == 404  # only a booked transport changes
+
+
+def _referral(d: Dyad) -> Referral:
+    return support.send_referral(
+        actor=d.p.police_a,
+        case=d.police_case,
+        person=d.man,
+        provider=d.treatment,
+        purpose="Behandling",
+        sent_on=timezone.localdate() - DAY,
+    )
+
+
+def test_a_sent_referral_is_corrected_and_an_unknown_provider_refused(dyad: Dyad) -> None:
+    referral = _referral(dyad)
+    client = logged_in(dyad.p.police_a)
+    url = reverse("support:edit_referral", args=[dyad.police_case.pk, referral.pk])
+    today = timezone.localdate().isoformat()
+    bad = client.post(url, {"provider": "999999", "purpose": "Annat", "sent_on": today})
+    body = bad.content.decode()
+    assert bad.status_code == 200 and 'href="#id_provider"' in body
+    referral.refresh_from_db()
+    assert referral.purpose == "Behandling"
+    good = {"provider": dyad.treatment.pk, "purpose": "Behandlingsprogram", "sent_on": today}
+    assert client.post(url, good).status_code == 302
+    referral.refresh_from_db()
+    assert referral.purpose == "Behandlingsprogram"
+    assert referral.events.get().on == timezone.localdate()
+    assert AuditEvent.objects.filter(object_type="referral", verb="update").exists()
+    support.update_referral(
+        actor=dyad.p.police_a,
+        referral=referral,
+        status="accepted",
+        on=timezone.localdate(),
+    )
+    assert client.get(url).status_code == 404  # answered: no longer changed here
+
+
+def test_an_intervention_is_corrected_but_never_ends_before_it_starts(dyad: Dyad) -> None:
+    item = support.record_intervention(
+        actor=dyad.p.social_a,
+        case=dyad.social_case,
+        person=dyad.woman,
+        kind="advice",
+        started_on=timezone.localdate() - 5 * DAY,
+    )
+    client = logged_in(dyad.p.social_a)
+    url = reverse("support:edit_intervention", args=[dyad.social_case.pk, item.pk])
+    start = (timezone.localdate() - 5 * DAY).isoformat()
+    before_start = (timezone.localdate() - 6 * DAY).isoformat()
+    bad = client.post(
+        url,
+        {
+            "kind": "talk_individual",
+            "started_on": start,
+            "ended_on": before_start,
+            "outcome": "achieved",
+        },
+    )
+    body = bad.content.decode()
+    assert bad.status_code == 200 and 'href="#id_ended_on"' in body and "error-summary" in body
+    item.refresh_from_db()
+    assert (item.kind, item.ended_on) == ("advice", None)
+    assert client.post(url, {"kind": "talk_individual", "started_on": start}).status_code == 302
+    item.refresh_from_db()
+    assert item.kind == "talk_individual"
+    assert AuditEvent.objects.filter(object_type="intervention", verb="update").exists()
+    assert logged_in(dyad.p.police_a).get(url).status_code == 404
+
+
+def test_a_task_is_changed_by_its_organisation_only(dyad: Dyad) -> None:
+    task = support.create_task(
+        actor=dyad.p.police_a, unit=dyad.p.unit_a, title="Ring", due_on=timezone.localdate()
+    )
+    url = reverse("support:edit_task", args=[task.pk])
+    client = logged_in(dyad.p.police_a)
+    bad = client.post(url, {"title": "", "due_on": "", "unit": dyad.p.unit_a.pk})
+    assert bad.status_code == 200 and 'href="#id_title"' in bad.content.decode()
+    data = {"title": "Ring igen", "due_on": "2099-01-02", "unit": dyad.p.unit_a.pk}
+    assert client.post(url, data).status_code == 302
+    task.refresh_from_db()
+    assert (task.title, task.due_on.isoformat()) == ("Ring igen", "2099-01-02")
+    assert AuditEvent.objects.filter(object_type="task", purpose="edit task").exists()
+    assert logged_in(dyad.p.social_a).get(url).status_code == 404
+    support.complete_task(actor=dyad.p.police_a, task=task)
+    assert client.get(url).status_code == 404

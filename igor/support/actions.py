@@ -490,6 +490,54 @@ _ENDED = (
 
 
 @transaction.atomic
+def edit_referral(
+    *,
+    actor: User,
+    referral: Referral,
+    provider: Provider | None,
+    purpose: str,
+    sent_on: datetime.date | None,
+    acting_role: str = "",
+) -> Referral:
+    """Correct a sent referral's provider, purpose or date, while the provider has not answered."""
+    case = referral.case
+    _require_own(actor, case)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("Only a referral the provider has not answered can be changed."))
+    if provider is None or provider.unit_id != case.unit_id or not provider.active:
+        raise ValidationError(
+            {"provider": [_("Choose a provider from the unit's registry that takes referrals.")]}
+        )
+    if sent_on is None:
+        raise ValidationError({"sent_on": [_("Give the date the referral was sent.")]})
+    _not_future("sent_on", sent_on)
+    before = {
+        "provider": referral.provider_id,
+        "purpose": referral.purpose,
+        "sent_on": referral.sent_on,
+    }
+    referral.provider, referral.purpose, referral.sent_on = provider, purpose.strip(), sent_on
+    referral.full_clean(exclude=["case", "person", "provider", "recorded_by", "outreach"])
+    referral.save(update_fields=["provider", "purpose", "sent_on"])
+    ReferralEvent.objects.filter(referral=referral, status=ReferralStatus.SENT).update(on=sent_on)
+    after = {"provider": provider.pk, "purpose": referral.purpose, "sent_on": sent_on}
+    changed = sorted(name for name in before if before[name] != after[name])
+    _audit(
+        actor,
+        "update",
+        "referral",
+        referral,
+        case,
+        acting_role,
+        "edit referral",
+        referral.person_id,
+        {"fields": changed},
+    )
+    return referral
+
+
+@transaction.atomic
 def update_referral(
     *,
     actor: User,
@@ -608,6 +656,54 @@ def record_intervention(
         "record support",
         person.pk,
         {"kind": kind},
+    )
+    return item
+
+
+@transaction.atomic
+def edit_intervention(
+    *,
+    actor: User,
+    intervention: Intervention,
+    kind: str,
+    started_on: datetime.date | None,
+    ended_on: datetime.date | None = None,
+    outcome: str = "",
+    without_police_report: bool = False,
+    notes: str = "",
+    acting_role: str = "",
+) -> Intervention:
+    """Correct an intervention: what, when, how it ended. An end before the start, or an
+    outcome without an end, is refused beside its field."""
+    case = intervention.case
+    _require_own(actor, case)
+    item = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if started_on is None:
+        raise ValidationError({"started_on": [_("Give the date the intervention started.")]})
+    _check_period(started_on, ended_on, "ended_on")
+    _not_future("ended_on", ended_on)
+    if ended_on is not None and not outcome:
+        raise ValidationError({"outcome": [_("Give the outcome of an intervention that ended.")]})
+    if ended_on is None and outcome:
+        raise ValidationError({"ended_on": [_("Give the date the intervention ended.")]})
+    fields = ("kind", "started_on", "ended_on", "outcome", "without_police_report", "notes")
+    values = (kind, started_on, ended_on, outcome, without_police_report, notes.strip())
+    new = dict(zip(fields, values, strict=True))
+    changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
+    for name, value in new.items():
+        setattr(item, name, value)
+    item.full_clean(exclude=["case", "person", "recorded_by"])
+    item.save(update_fields=list(fields))
+    _audit(
+        actor,
+        "update",
+        "intervention",
+        item,
+        case,
+        acting_role,
+        "edit intervention",
+        item.person_id,
+        {"fields": changed},
     )
     return item
 
@@ -1025,6 +1121,54 @@ def create_task(
         purpose="create task",
         acting_role=acting_role,
         data={"source": source},
+    )
+    return task
+
+
+@transaction.atomic
+def edit_task(
+    *,
+    actor: User,
+    task: Task,
+    title: str,
+    due_on: datetime.date | None,
+    assignee: User | None = None,
+    acting_role: str = "",
+) -> Task:
+    """Change an open task's text, due date or who it is for (the organisation's own list)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if (
+        not actor.can(Cap.EDIT_CASE_DATA)
+        or actor.organisation_id != task.organisation_id
+        or task.unit_id not in actor.unit_ids()
+    ):
+        raise PermissionDenied
+    if task.done_at is not None:
+        raise ValidationError(_("The task is already done."))
+    if assignee is not None and (
+        assignee.organisation_id != task.organisation_id
+        or task.unit_id not in assignee.unit_ids()
+        or not assignee.can(Cap.EDIT_CASE_DATA)
+    ):
+        raise ValidationError({"assignee": [_("Choose a colleague in this unit.")]})
+    if not title.strip():
+        raise ValidationError({"title": [_("Say what is to be done.")]})
+    if due_on is None:
+        raise ValidationError({"due_on": [_("Give the due date.")]})
+    before = {"title": task.title, "due_on": task.due_on, "assignee": task.assignee_id}
+    task.title, task.due_on, task.assignee = title.strip(), due_on, assignee
+    task.full_clean(exclude=["organisation", "unit", "assignee", "case", "created_by", "done_by"])
+    task.save(update_fields=["title", "due_on", "assignee"])
+    after = {"title": task.title, "due_on": due_on, "assignee": assignee.pk if assignee else None}
+    record(
+        actor=actor,
+        verb="update",
+        object_type="task",
+        object_id=task.pk,
+        case_id=task.case_id,
+        purpose="edit task",
+        acting_role=acting_role,
+        data={"fields": sorted(name for name in before if before[name] != after[name])},
     )
     return task
 

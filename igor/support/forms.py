@@ -192,6 +192,12 @@ class ReferralForm(CaseForm):
         provider.queryset = Provider.objects.filter(unit_id=self.case.unit_id, active=True)
 
 
+class ReferralEditForm(ReferralForm):
+    """A sent referral's details; who is referred stays as sent."""
+
+    person = None  # type: ignore[assignment]
+
+
 class ReferralStepForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     on = _date(_("Date"))
@@ -229,6 +235,12 @@ class InterventionForm(CaseForm):
     notes = forms.CharField(
         label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class InterventionEditForm(InterventionForm):
+    """An intervention's details; for whom stays as recorded."""
+
+    person = None  # type: ignore[assignment]
 
 
 class EndInterventionForm(forms.Form):

@@ -30,6 +30,7 @@ from igor.support import actions
 from igor.support.forms import (
     ClosureForm,
     EndInterventionForm,
+    InterventionEditForm,
     InterventionForm,
     LegalEventForm,
     LegalProcessForm,
@@ -39,6 +40,7 @@ from igor.support.forms import (
     OutreachRecordForm,
     PlacementForm,
     ProviderForm,
+    ReferralEditForm,
     ReferralForm,
     ReferralStepForm,
     RevealForm,
@@ -182,6 +184,37 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError:
         pass  # already done: the list shows it so
     return redirect("support:tasks")
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_task(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff(request)
+    task = support_access.task_for_edit(user, pk)
+    if task.done_at is not None:
+        raise Http404
+    initial = {"title": task.title, "due_on": task.due_on, "assignee": task.assignee_id}
+    form = TaskForm(
+        request.POST or None,
+        units=[task.unit],
+        organisation_id=task.organisation_id,
+        initial={**initial, "unit": task.unit_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_task(
+                actor=user,
+                task=task,
+                title=form.cleaned_data["title"],
+                due_on=form.cleaned_data["due_on"],
+                assignee=form.cleaned_data["assignee"],
+                acting_role=role_of(request),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("support:tasks")
+    return _form_page(request, form, _("Change the task"), None, back="support:tasks")
 
 
 # --- Providers -------------------------------------------------------------------------------------
@@ -506,6 +539,46 @@ def referral_step(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         _("Referral to %(provider)s") % {"provider": referral.provider.name},
         intro=_("Now: %(status)s, sent %(sent)s.")
         % {"status": referral.get_status_display(), "sent": referral.sent_on.isoformat()},
+    )
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_referral(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Correct a sent referral before the provider answers."""
+    user, role = staff(request), role_of(request)
+    referral = _item(Referral, support_access.case_for_edit(user, pk), item_pk)
+    if referral.status != "sent":
+        raise Http404
+    initial = {
+        "provider": referral.provider_id,
+        "purpose": referral.purpose,
+        "sent_on": referral.sent_on,
+    }
+    return _case_form(
+        request,
+        pk,
+        lambda case, data: ReferralEditForm(data, case=case, initial=initial),
+        lambda case, d: actions.edit_referral(actor=user, referral=referral, acting_role=role, **d),
+        _("Change the referral of %(name)s") % {"name": referral.person.full_name},
+    )
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_intervention(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    user, role = staff(request), role_of(request)
+    item = _item(Intervention, support_access.case_for_edit(user, pk), item_pk)
+    names = ("kind", "started_on", "ended_on", "outcome", "without_police_report", "notes")
+    initial = {name: getattr(item, name) for name in names}
+    return _case_form(
+        request,
+        pk,
+        lambda case, data: InterventionEditForm(data, case=case, initial=initial),
+        lambda case, d: actions.edit_intervention(
+            actor=user, intervention=item, acting_role=role, **d
+        ),
+        _("Change: %(kind)s") % {"kind": item.get_kind_display()},
     )
 
 

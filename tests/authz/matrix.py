@@ -500,6 +500,27 @@ def _transport_edit_payload(world: World, context: PageContext) -> dict[str, Any
     }
 
 
+def _referral_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "provider": world.extra["provider"].pk,
+        "purpose": "Behandlingsprogram, rättat",
+        "sent_on": world.extra["referral"].sent_on.isoformat(),
+    }
+
+
+def _intervention_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    started = world.extra["intervention"].started_on.isoformat()
+    return {"kind": "advice", "started_on": started, "notes": "Rättad"}
+
+
+def _task_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "title": "Ring tillbaka i morgon",
+        "due_on": "2099-01-02",
+        "unit": context.unit_id or "",
+    }
+
+
 def _transport_status_payload(world: World, context: PageContext) -> dict[str, Any]:
     return {"status": "cancelled"}
 
@@ -817,6 +838,15 @@ PAGES: dict[str, Page] = {
             payload=_task_payload,
         ),
         Page(
+            "support:edit_task",
+            FORM,
+            "edit_case_data",
+            target="task",  # an organisation's own work list: never across the wall
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_task_edit_payload,
+        ),
+        Page(
             "support:complete_task",
             ACTION,
             "edit_case_data",
@@ -908,6 +938,16 @@ PAGES: dict[str, Page] = {
             payload=_referral_payload,
         ),
         Page(
+            "support:edit_referral",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="referral",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_referral_edit_payload,
+        ),
+        Page(
             "support:referral_step",
             FORM,
             "edit_case_data",
@@ -925,6 +965,16 @@ PAGES: dict[str, Page] = {
             writes=True,
             ok={"GET": "200", "POST": "302"},
             payload=_intervention_payload,
+        ),
+        Page(
+            "support:edit_intervention",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="intervention",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_intervention_edit_payload,
         ),
         Page(
             "support:end_intervention",
