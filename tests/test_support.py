@@ -542,6 +542,59 @@ def test_the_calendar_shows_the_coming_visits_court_dates_and_tasks(dyad: Dyad) 
     assert "K700-26" not in other and "Man7" not in other
 
 
+def _share_busy_case(d: Dyad, n: int, **scope: bool) -> Case:
+    """Police's busy case n shared with social services by its man's consent."""
+    _busy_case(d, n)
+    case = Case.objects.get(title=f"Ärende {n}")
+    sharing.record_consent(
+        actor=d.p.police_a,
+        subject=Person.objects.get(first_name=f"Man{n}"),
+        recipient=d.p.social_org_a,
+        purpose="samordning",
+        consent_form="oral",
+        witness="Petra Lind",
+        scope={"covers_person": True, "covers_cases": True, **scope},
+        valid_until=None,
+    )
+    return case
+
+
+def test_the_calendar_shows_the_other_organisations_rows_only_under_a_basis(dyad: Dyad) -> None:
+    """Issue 7: the other organisation's visits and court dates, marked with it, per category."""
+    d = dyad
+    _busy_case(d, 3)  # not shared
+    case = _share_busy_case(d, 4, covers_journal=True)  # support rows, not the legal process
+    client = logged_in(d.p.social_a)
+    before = Disclosure.objects.filter(actor=d.p.social_a).count()
+    body = client.get(reverse("support:calendar")).content.decode()
+    assert "Man4" in body and case.reference in body and str(d.p.police_org_a) in body
+    assert "K400-26" not in body  # the legal process needs the incidents covered
+    assert "Man3" not in body and "K300-26" not in body and "Uppgift 4" not in body
+    disclosed = Disclosure.objects.filter(actor=d.p.social_a).order_by("-id")
+    assert disclosed.count() == before + 1
+    assert (disclosed[0].object_type, disclosed[0].object_id) == ("calendar", case.pk)
+    _share_busy_case(d, 5, covers_incidents=True)
+    body = client.get(reverse("support:calendar")).content.decode()
+    assert "K500-26" in body and "Man5" not in body.split("K500-26")[0].rsplit("<li", 1)[-1]
+    # Another unit sees none of it.
+    other = logged_in(d.p.social_b).get(reverse("support:calendar")).content.decode()
+    assert "Man4" not in other and "K500-26" not in other
+
+
+def test_the_calendar_costs_a_bounded_number_of_queries_with_shared_rows(dyad: Dyad) -> None:
+    client = logged_in(dyad.p.social_a)
+    _share_busy_case(dyad, 0, covers_journal=True, covers_incidents=True)
+    few = _queries(client, reverse("support:calendar"))
+    for n in range(1, 6):
+        _share_busy_case(dyad, n, covers_journal=True, covers_incidents=True)
+    many = _queries(client, reverse("support:calendar"))
+    # Each shared case costs its basis lookups and one disclosure, never more.
+    from igor.support.access import SHARED_CALENDAR_LIMIT
+
+    assert many <= few + 5 * 12
+    assert many < 60 + 3 * SHARED_CALENDAR_LIMIT * 12
+
+
 def test_the_evaluation_figures_count_offers_acceptances_starts_placements_and_transports(
     dyad: Dyad,
 ) -> None:

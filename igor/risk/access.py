@@ -32,6 +32,7 @@ from igor.risk.models import (
     AssessmentStatus,
     Breach,
     Conference,
+    ConferenceAction,
     ConferenceItem,
     ProtectiveMeasure,
     SafeContact,
@@ -506,6 +507,60 @@ def item_for(
         raise Http404
     access = case_for(user, item.case_id, for_edit=for_edit)
     return conference, item, access
+
+
+def actions_for_user(user: User) -> QuerySet[ConferenceAction]:
+    """Actions agreed at the conferences of the user's units that are the user's side's: owned
+    by the user's organisation, or on a case of it. Their text never crosses the wall by this
+    list (a shared case's actions are read on its conference item, with a disclosure)."""
+    if not user.can(Cap.VIEW_CASE_DATA) or user.organisation_id is None:
+        return ConferenceAction.objects.none()
+    return ConferenceAction.objects.filter(
+        Q(organisation_id=user.organisation_id) | Q(item__organisation_id=user.organisation_id),
+        item__conference__unit_id__in=user.unit_ids(),
+    ).select_related("item__case", "item__conference", "owner", "organisation", "done_by")
+
+
+def carried_over(user: User, conference: Conference) -> list[ConferenceAction]:
+    """Open actions of the unit's earlier conferences: they come up again at this one."""
+    earlier = Q(item__conference__held_on__lt=conference.held_on) | Q(
+        item__conference__held_on=conference.held_on, item__conference_id__lt=conference.pk
+    )
+    return list(
+        actions_for_user(user)
+        .filter(earlier, item__conference__unit_id=conference.unit_id, done_at__isnull=True)
+        .order_by("due_on", "pk")[:OVERVIEW_LIMIT]
+    )
+
+
+def overdue_actions(user: User) -> list[ConferenceAction]:
+    """Open actions past their due date, the user's side's, oldest first."""
+    today = timezone.localdate()
+    return list(
+        actions_for_user(user)
+        .filter(done_at__isnull=True, due_on__lt=today)
+        .order_by("due_on", "pk")[:OVERVIEW_LIMIT]
+    )
+
+
+def action_for_edit(user: User, conference_pk: int, item_pk: int, pk: int) -> ConferenceAction:
+    """An action of this item that the user's organisation owns; else Http404."""
+    conference = conference_for(user, conference_pk)
+    if user.organisation_id is None:
+        raise Http404
+    action = (
+        ConferenceAction.objects.filter(
+            pk=pk,
+            item_id=item_pk,
+            item__conference=conference,
+            organisation_id=user.organisation_id,
+        )
+        .select_related("item")
+        .first()
+    )
+    if action is None or not user.can(Cap.EDIT_CASE_DATA):
+        raise Http404
+    return action
 
 
 def breaches_by_measure(measures: Iterable[ProtectiveMeasure]) -> dict[int, list[Breach]]:

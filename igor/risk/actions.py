@@ -44,6 +44,7 @@ from igor.risk.models import (
     SafetyPlanVersion,
     Source,
 )
+from igor.support.models import ShelterPlacement
 
 FACTOR_RATINGS = ("present", "partly", "absent")
 PLAN_LANGUAGES = ("sv", "en", "ar", "fa")
@@ -586,6 +587,10 @@ def update_measure(
     """Record a decision, new dates or the end of a measure."""
     _require_own(actor, measure.case)
     measure = ProtectiveMeasure.objects.select_for_update().get(pk=measure.pk)
+    if measure.placement_id is not None:
+        raise ValidationError(
+            _("This measure follows the sheltered-housing placement: record moving out there.")
+        )
     before = measure.status
     changed = [n for n in MEASURE_FIELDS if n in details and getattr(measure, n) != details[n]]
     for name in changed:
@@ -609,6 +614,68 @@ def update_measure(
         acting_role=acting_role,
         purpose="protective measure",
         data={"fields": changed, "status": measure.status},
+    )
+    return measure
+
+
+@transaction.atomic
+def follow_placement(
+    *, actor: User, placement: ShelterPlacement, acting_role: str = ""
+) -> ProtectiveMeasure:
+    """The sheltered-housing measure of a placement (igor.support): made when she moves in, or
+    an earlier sheltered-housing measure of hers in the case linked to it; in force from moving
+    in; ended on moving out. It names the placement only: the address stays in support."""
+    case = placement.case
+    _require_own(actor, case)
+    today = timezone.localdate()
+    measure = (
+        ProtectiveMeasure.objects.select_for_update().filter(placement=placement).first()
+        or ProtectiveMeasure.objects.select_for_update()
+        .filter(
+            case=case,
+            person_id=placement.person_id,
+            kind=MeasureKind.SHELTERED_HOUSING,
+            placement__isnull=True,
+            status__in=[MeasureStatus.APPLIED, MeasureStatus.GRANTED],
+        )
+        .first()
+    )
+    verb = "update" if measure else "create"
+    if measure is None:
+        level, _latest = professional_level(
+            list(Assessment.objects.filter(case=case).select_related("organisation"))
+        )
+        measure = ProtectiveMeasure(
+            case=case,
+            organisation_id=case.organisation_id,
+            unit_id=case.unit_id,
+            person_id=placement.person_id,
+            kind=MeasureKind.SHELTERED_HOUSING,
+            applied_on=min(placement.moved_in_on, today),
+            level=level or "",
+            created_by=actor,
+        )
+    measure.placement = placement
+    measure.status = MeasureStatus.ENDED if placement.moved_out_on else MeasureStatus.GRANTED
+    measure.decided_on = measure.decided_on or min(placement.moved_in_on, today)
+    measure.applied_on = min(measure.applied_on, measure.decided_on)
+    measure.starts_on = placement.moved_in_on
+    measure.expires_on = placement.moved_out_on
+    measure.updated_at = timezone.now()
+    measure.full_clean(
+        exclude=["case", "organisation", "unit", "person", "created_by", "placement"]
+    )
+    measure.save()
+    _audit(
+        actor,
+        verb,
+        "protective_measure",
+        measure.pk,
+        case_id=case.pk,
+        person_id=placement.person_id,
+        acting_role=acting_role,
+        purpose="protective measure",
+        data={"kind": measure.kind, "status": measure.status, "placement": placement.pk},
     )
     return measure
 
@@ -810,6 +877,42 @@ def add_conference_action(
         acting_role=acting_role,
         purpose="case conference action",
         data={"owner": owner.pk, "due_on": due_on.isoformat()},
+    )
+    return action
+
+
+@transaction.atomic
+def set_conference_action_done(
+    *, actor: User, action: ConferenceAction, done: bool, acting_role: str = ""
+) -> ConferenceAction:
+    """Mark an agreed action done (who and when), or reopen it. The action is its owning
+    organisation's to do, so only its staff in the conference's unit change it."""
+    action = (
+        ConferenceAction.objects.select_for_update()
+        .select_related("item__conference")
+        .get(pk=action.pk)
+    )
+    if (
+        not actor.can(Cap.EDIT_CASE_DATA)
+        or actor.organisation_id != action.organisation_id
+        or action.item.conference.unit_id not in actor.unit_ids()
+    ):
+        raise PermissionDenied
+    if done == (action.done_at is not None):
+        message = _("The action is already done.") if done else _("The action is already open.")
+        raise ValidationError(message)
+    action.done_at = timezone.now() if done else None
+    action.done_by = actor if done else None
+    action.save(update_fields=["done_at", "done_by"])
+    _audit(
+        actor,
+        "update",
+        "conference_action",
+        action.pk,
+        case_id=action.item.case_id,
+        acting_role=acting_role,
+        purpose="case conference action",
+        data={"done": done},
     )
     return action
 

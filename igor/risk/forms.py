@@ -313,6 +313,16 @@ class AgendaForm(forms.Form):
     )
 
 
+class ActionDoneForm(forms.Form):
+    """Mark a conference action done, or reopen it; `back` says which page the button was on."""
+
+    action = forms.IntegerField(min_value=1)
+    done = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    back = forms.ChoiceField(
+        choices=[("item", "item"), ("conference", "conference")], required=False
+    )
+
+
 class MinutesForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary for the conference"),

@@ -254,10 +254,19 @@ class ProtectiveMeasure(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     starts_on = models.DateField(_("in force from"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    # Blank only for sheltered housing placed before any assessment (see `placement`).
     level = models.CharField(
-        _("risk level that called for it"), max_length=10, choices=Level.choices
+        _("risk level that called for it"), max_length=10, choices=Level.choices, blank=True
     )
     note = EncryptedTextField(_("note"), max_length=2000, blank=True)
+    # Sheltered housing follows the support app's placement: its dates, never its address.
+    placement = models.OneToOneField(
+        "support.ShelterPlacement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measure",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -283,6 +292,14 @@ class ProtectiveMeasure(models.Model):
                 | models.Q(starts_on__isnull=True)
                 | models.Q(expires_on__gte=models.F("starts_on")),
                 name="measure_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(placement__isnull=True) | models.Q(kind="sheltered_housing"),
+                name="measure_placement_is_housing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=Level.values) | models.Q(placement__isnull=False),
+                name="measure_level_known",
             ),
         ]
 
@@ -396,7 +413,15 @@ class ConferenceAction(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     due_on = models.DateField(_("due"))
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -404,6 +429,20 @@ class ConferenceAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done_at__isnull=True, done_by__isnull=True)
+                | models.Q(done_at__isnull=False, done_by__isnull=False),
+                name="conference_action_done_by_whom",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_open and self.due_on < today

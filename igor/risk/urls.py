@@ -29,4 +29,9 @@ urlpatterns = [
         views.conference_action,
         name="conference_action",
     ),
+    path(
+        "samrad/<int:pk>/arenden/<int:item_pk>/atgard/klar/",
+        views.conference_action_done,
+        name="conference_action_done",
+    ),
 ]

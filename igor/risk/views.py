@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from igor.people.models import Person
 from igor.risk import access as risk_access
 from igor.risk import actions, instruments, rules
 from igor.risk.forms import (
+    ActionDoneForm,
     AgendaForm,
     BreachForm,
     ConferenceActionForm,
@@ -527,9 +529,12 @@ def conferences(request: HttpRequest) -> HttpResponse:
     rows = risk_access.conferences_visible_to(user).select_related("unit")[:100]
     cases = risk_access.cases_with_risk_visible_to(user).exclude(status="closed")
     flagged = risk_access.flagged_cases(user, cases)
-    return TemplateResponse(
-        request, "risk/conferences.html", {"conferences": rows, "flagged": flagged}
-    )
+    context = {
+        "conferences": rows,
+        "flagged": flagged,
+        "overdue_actions": risk_access.overdue_actions(user),
+    }
+    return TemplateResponse(request, "risk/conferences.html", context)
 
 
 @requires(Cap.EDIT_CASE_DATA)
@@ -573,7 +578,13 @@ def conference(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(
         request,
         "risk/conference.html",
-        {"conference": meeting, "rows": rows, "agenda_form": AgendaForm()},
+        {
+            "conference": meeting,
+            "rows": rows,
+            "agenda_form": AgendaForm(),
+            "carried_over": risk_access.carried_over(user, meeting),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -674,6 +685,31 @@ def conference_action(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
     )
 
 
+@requires(Cap.EDIT_CASE_DATA)
+@require_POST
+def conference_action_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Mark an action done or open it again; only its owning organisation's staff may."""
+    user = staff(request)
+    form = ActionDoneForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    action = risk_access.action_for_edit(user, pk, item_pk, form.cleaned_data["action"])
+    try:
+        actions.set_conference_action_done(
+            actor=user, action=action, done=form.cleaned_data["done"], acting_role=role_of(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = form.cleaned_data["done"]
+        messages.success(
+            request, _("The action is marked done.") if done else _("The action is open again.")
+        )
+    if form.cleaned_data["back"] == "item" and action.item.organisation_id == user.organisation_id:
+        return redirect("risk:conference_item", pk=pk, item_pk=item_pk)
+    return redirect("risk:conference", pk=pk)
+
+
 def _conference_item_page(
     request: HttpRequest,
     meeting: Conference,
@@ -696,7 +732,8 @@ def _conference_item_page(
             "access": access,
             "form": minutes_form or MinutesForm(initial=initial),
             "flags": flags,
-            "actions": list(item.actions.select_related("owner", "organisation")),
+            "actions": list(item.actions.select_related("owner", "organisation", "done_by")),
+            "today": timezone.localdate(),
             "action_form": action_form or ConferenceActionForm(unit_id=meeting.unit_id),
         },
     )

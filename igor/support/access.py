@@ -252,7 +252,9 @@ def caseload(user: User) -> list[Case]:
     scope = policy.scope_for(user)
     today = timezone.localdate()
     open_tasks = Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
-    planned = OutreachContact.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+    planned = OutreachContact.objects.filter(
+        case=OuterRef("pk"), done_at__isnull=True, cancelled_at__isnull=True
+    )
     return list(
         Case.objects.filter(scope.own(), owner=user)
         .filter(status__in=[CaseStatus.OPEN, CaseStatus.ACTIVE])
@@ -300,6 +302,8 @@ class CalendarEntry:
     case: Case | None
     person: Person | None
     item: Any
+    # The other organisation's row: how the user may see it (its basis, for the disclosure).
+    shared: policy.Access[Case] | None = None
 
     @property
     def day(self) -> datetime.date:
@@ -321,9 +325,13 @@ def calendar(user: User, first: datetime.date, days: int) -> list[CalendarEntry]
     start, end = _start_of(first), _start_of(first + datetime.timedelta(days=days))
     own = scope.own("case__")
     entries: list[CalendarEntry] = []
-    visits = OutreachContact.objects.filter(
-        own, done_at__isnull=True, planned_for__gte=start, planned_for__lt=end
-    ).select_related("case", "person")
+    visits = (
+        OutreachContact.objects.filter(
+            own, done_at__isnull=True, cancelled_at__isnull=True, planned_for__gte=start
+        )
+        .filter(planned_for__lt=end)
+        .select_related("case", "person")
+    )
     entries += [
         CalendarEntry(v.when, "outreach", v.get_method_display(), v.case, v.person, v)
         for v in visits
@@ -351,7 +359,85 @@ def calendar(user: User, first: datetime.date, days: int) -> list[CalendarEntry]
         .select_related("case", "assignee")
     )
     entries += [CalendarEntry(t.due_on, "task", t.title, t.case, None, t) for t in due]
+    entries += _shared_entries(scope, start, end)
     return sorted(entries, key=lambda e: (e.day, _time_of(e.at), e.kind))
+
+
+# The other organisation's rows a calendar shows at most, per kind: each of their cases costs a
+# basis lookup, so the page's cost stays bounded however much is shared.
+SHARED_CALENDAR_LIMIT = 30
+
+
+def _shared_entries(
+    scope: policy.Scope, start: datetime.datetime, end: datetime.datetime
+) -> list[CalendarEntry]:
+    """The other organisation's coming visits, transports, interviews and court dates in the
+    user's units, each only while a basis covers its category (or break-the-glass opened the
+    case): a case basis finds the candidates, `_CATEGORY_SCOPE` decides per case."""
+    shares = scope.active_bases().filter(covers_cases=True)
+    if not scope.glass_cases and not shares.exists():
+        return []  # the common case: one query, not three
+    known: dict[tuple[int, str], policy.Access[Case] | None] = {}
+    entries: list[CalendarEntry] = []
+    visits = OutreachContact.objects.filter(
+        _other_side_q(scope, "case"), done_at__isnull=True, cancelled_at__isnull=True
+    ).filter(planned_for__gte=start, planned_for__lt=end)
+    for v in visits.select_related("case__organisation", "person")[:SHARED_CALENDAR_LIMIT]:
+        shared = _shared_access(scope, v.case, SUPPORT, known)
+        if shared is not None:
+            person = v.person if policy.sees_person(scope, v.person) else None
+            title = v.get_method_display()
+            entries.append(CalendarEntry(v.when, "outreach", title, v.case, person, v, shared))
+    rides = Transport.objects.filter(
+        _other_side_q(scope, "case"), status="booked", departs_at__gte=start, departs_at__lt=end
+    )
+    for t in rides.select_related("case__organisation", "person", "driver")[:SHARED_CALENDAR_LIMIT]:
+        shared = _shared_access(scope, t.case, SUPPORT, known)
+        if shared is not None:
+            person = t.person if policy.sees_person(scope, t.person) else None
+            title = t.get_purpose_display()
+            entries.append(
+                CalendarEntry(t.departs_at, "transport", title, t.case, person, t, shared)
+            )
+    steps = LegalEvent.objects.filter(
+        _other_side_q(scope, "process__case"), at__gte=start, at__lt=end
+    ).select_related("process__case__organisation")
+    for e in steps[:SHARED_CALENDAR_LIMIT]:
+        shared = _shared_access(scope, e.process.case, LEGAL, known)
+        if shared is not None:
+            title = e.get_kind_display()
+            entries.append(CalendarEntry(e.at, "legal", title, e.process.case, None, e, shared))
+    return entries
+
+
+def _other_side_q(scope: policy.Scope, case: str) -> Q:
+    """Rows of the other organisation's cases in the user's units that a case basis or
+    break-the-glass may open (a superset: the category is checked per case)."""
+    visible = scope.shared_cases_q(f"{case}_id") | Q(**{f"{case}_id__in": scope.glass_cases})
+    other = Q(**{f"{case}__unit_id__in": scope.unit_ids}) & ~Q(
+        **{f"{case}__organisation_id": scope.organisation_id}
+    )
+    return other & visible
+
+
+def _shared_access(
+    scope: policy.Scope,
+    case: Case,
+    category: str,
+    known: dict[tuple[int, str], policy.Access[Case] | None],
+) -> policy.Access[Case] | None:
+    """The user's access to this category of another organisation's case, or None (each case
+    and category looked up once)."""
+    key = (case.pk, category)
+    if key not in known:
+        basis = _CATEGORY_SCOPE[category](scope).get(case.pk)
+        if basis is not None:
+            known[key] = policy.Access(case, scope, cross_wall=True, basis=basis, break_glass=False)
+        elif case.pk in scope.glass_cases:
+            known[key] = policy.Access(case, scope, cross_wall=True, basis=None, break_glass=True)
+        else:
+            known[key] = None
+    return known[key]
 
 
 def _time_of(at: datetime.datetime | datetime.date) -> datetime.time:
@@ -374,7 +460,10 @@ def overdue(user: User) -> dict[str, list[Any]]:
         ),
         "outreach": list(
             OutreachContact.objects.filter(
-                scope.own("case__"), done_at__isnull=True, planned_for__lt=_start_of(today)
+                scope.own("case__"),
+                done_at__isnull=True,
+                cancelled_at__isnull=True,
+                planned_for__lt=_start_of(today),
             ).select_related("case", "person")
         ),
     }

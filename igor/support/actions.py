@@ -23,6 +23,7 @@ from igor.cases import actions as case_actions
 from igor.cases.models import Case, CaseStatus, Party, PartyRole
 from igor.people import actions as people_actions
 from igor.people.models import Person, Protection
+from igor.risk import actions as risk_actions
 from igor.support import rules
 from igor.support.models import (
     HOUSING_KINDS,
@@ -249,6 +250,73 @@ def plan_outreach(
     return contact
 
 
+def _planned_for_edit(actor: User, contact: OutreachContact) -> OutreachContact:
+    _require_own(actor, contact.case)
+    contact = OutreachContact.objects.select_for_update().get(pk=contact.pk)
+    if not contact.is_planned:
+        raise ValidationError(_("Only a planned contact can be changed or cancelled."))
+    return contact
+
+
+@transaction.atomic
+def edit_planned_outreach(
+    *,
+    actor: User,
+    contact: OutreachContact,
+    method: str,
+    planned_for: datetime.datetime | None,
+    staff: Iterable[User] = (),
+    notes: str = "",
+    acting_role: str = "",
+) -> OutreachContact:
+    """Change a planned contact's method, time, people or notes, before it happens."""
+    contact = _planned_for_edit(actor, contact)
+    if planned_for is None:
+        raise ValidationError({"planned_for": [_("Say when the contact is planned.")]})
+    people = list(staff) or [actor]
+    for colleague in people:
+        _case_worker(contact.case, colleague, "staff")
+    before = {"method": contact.method, "planned_for": contact.planned_for, "notes": contact.notes}
+    contact.method, contact.planned_for, contact.notes = method, planned_for, notes.strip()
+    contact.full_clean(exclude=["case", "person", "recorded_by"])
+    contact.save(update_fields=["method", "planned_for", "notes"])
+    contact.staff.set(people)
+    changed = sorted(name for name, value in before.items() if getattr(contact, name) != value)
+    _audit(
+        actor,
+        "update",
+        "outreach_contact",
+        contact,
+        contact.case,
+        acting_role,
+        "edit planned outreach",
+        contact.person_id,
+        {"fields": changed},
+    )
+    return contact
+
+
+@transaction.atomic
+def cancel_planned_outreach(
+    *, actor: User, contact: OutreachContact, acting_role: str = ""
+) -> OutreachContact:
+    """Call off a planned contact. It stays on record, and counts as no attempt."""
+    contact = _planned_for_edit(actor, contact)
+    contact.cancelled_at = timezone.now()
+    contact.save(update_fields=["cancelled_at"])
+    _audit(
+        actor,
+        "cancel",
+        "outreach_contact",
+        contact,
+        contact.case,
+        acting_role,
+        "cancel planned outreach",
+        contact.person_id,
+    )
+    return contact
+
+
 def _check_outcome(result: str, offer: str, answer: str) -> None:
     if result not in ContactResult.values:
         raise ValidationError({"result": [_("Say whether the person was reached.")]})
@@ -293,7 +361,9 @@ def record_outreach(
         _case_worker(case, colleague, "staff")
     earlier = OutreachContact.objects.select_for_update().filter(case=case, person=person)
     if planned is not None:
-        planned = earlier.filter(pk=planned.pk, done_at__isnull=True).first()
+        planned = earlier.filter(
+            pk=planned.pk, done_at__isnull=True, cancelled_at__isnull=True
+        ).first()
         if planned is None:
             raise ValidationError(_("That planned contact has already been recorded."))
     done = earlier.filter(done_at__isnull=False)
@@ -420,6 +490,54 @@ _ENDED = (
 
 
 @transaction.atomic
+def edit_referral(
+    *,
+    actor: User,
+    referral: Referral,
+    provider: Provider | None,
+    purpose: str,
+    sent_on: datetime.date | None,
+    acting_role: str = "",
+) -> Referral:
+    """Correct a sent referral's provider, purpose or date, while the provider has not answered."""
+    case = referral.case
+    _require_own(actor, case)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("Only a referral the provider has not answered can be changed."))
+    if provider is None or provider.unit_id != case.unit_id or not provider.active:
+        raise ValidationError(
+            {"provider": [_("Choose a provider from the unit's registry that takes referrals.")]}
+        )
+    if sent_on is None:
+        raise ValidationError({"sent_on": [_("Give the date the referral was sent.")]})
+    _not_future("sent_on", sent_on)
+    before = {
+        "provider": referral.provider_id,
+        "purpose": referral.purpose,
+        "sent_on": referral.sent_on,
+    }
+    referral.provider, referral.purpose, referral.sent_on = provider, purpose.strip(), sent_on
+    referral.full_clean(exclude=["case", "person", "provider", "recorded_by", "outreach"])
+    referral.save(update_fields=["provider", "purpose", "sent_on"])
+    ReferralEvent.objects.filter(referral=referral, status=ReferralStatus.SENT).update(on=sent_on)
+    after = {"provider": provider.pk, "purpose": referral.purpose, "sent_on": sent_on}
+    changed = sorted(name for name in before if before[name] != after[name])
+    _audit(
+        actor,
+        "update",
+        "referral",
+        referral,
+        case,
+        acting_role,
+        "edit referral",
+        referral.person_id,
+        {"fields": changed},
+    )
+    return referral
+
+
+@transaction.atomic
 def update_referral(
     *,
     actor: User,
@@ -543,6 +661,54 @@ def record_intervention(
 
 
 @transaction.atomic
+def edit_intervention(
+    *,
+    actor: User,
+    intervention: Intervention,
+    kind: str,
+    started_on: datetime.date | None,
+    ended_on: datetime.date | None = None,
+    outcome: str = "",
+    without_police_report: bool = False,
+    notes: str = "",
+    acting_role: str = "",
+) -> Intervention:
+    """Correct an intervention: what, when, how it ended. An end before the start, or an
+    outcome without an end, is refused beside its field."""
+    case = intervention.case
+    _require_own(actor, case)
+    item = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if started_on is None:
+        raise ValidationError({"started_on": [_("Give the date the intervention started.")]})
+    _check_period(started_on, ended_on, "ended_on")
+    _not_future("ended_on", ended_on)
+    if ended_on is not None and not outcome:
+        raise ValidationError({"outcome": [_("Give the outcome of an intervention that ended.")]})
+    if ended_on is None and outcome:
+        raise ValidationError({"ended_on": [_("Give the date the intervention ended.")]})
+    fields = ("kind", "started_on", "ended_on", "outcome", "without_police_report", "notes")
+    values = (kind, started_on, ended_on, outcome, without_police_report, notes.strip())
+    new = dict(zip(fields, values, strict=True))
+    changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
+    for name, value in new.items():
+        setattr(item, name, value)
+    item.full_clean(exclude=["case", "person", "recorded_by"])
+    item.save(update_fields=list(fields))
+    _audit(
+        actor,
+        "update",
+        "intervention",
+        item,
+        case,
+        acting_role,
+        "edit intervention",
+        item.person_id,
+        {"fields": changed},
+    )
+    return item
+
+
+@transaction.atomic
 def end_intervention(
     *,
     actor: User,
@@ -610,6 +776,50 @@ def book_transport(
         "book transport",
         person.pk,
         {"purpose": purpose},
+    )
+    return transport
+
+
+@transaction.atomic
+def edit_transport(
+    *,
+    actor: User,
+    transport: Transport,
+    purpose: str,
+    departs_at: datetime.datetime | None,
+    from_place: str,
+    to_place: str,
+    driver: User | None = None,
+    escort_risk: str = "",
+    acting_role: str = "",
+) -> Transport:
+    """Change a booked transport: when, where from and to, who drives, the escort notes."""
+    case = transport.case
+    _require_own(actor, case)
+    transport = Transport.objects.select_for_update().get(pk=transport.pk)
+    if transport.status != "booked":
+        raise ValidationError(_("Only a booked transport can be changed."))
+    if departs_at is None:
+        raise ValidationError({"departs_at": [_("Give the date and time of departure.")]})
+    _case_worker(case, driver, "driver")
+    fields = ("purpose", "departs_at", "from_place", "to_place", "driver", "escort_risk")
+    before = {name: getattr(transport, name) for name in fields}
+    transport.purpose, transport.departs_at, transport.driver = purpose, departs_at, driver
+    transport.from_place, transport.to_place = from_place.strip(), to_place.strip()
+    transport.escort_risk = escort_risk.strip()
+    transport.full_clean(exclude=["case", "person", "recorded_by", "driver"])
+    transport.save(update_fields=list(fields))
+    changed = sorted(name for name in fields if getattr(transport, name) != before[name])
+    _audit(
+        actor,
+        "update",
+        "transport",
+        transport,
+        case,
+        acting_role,
+        "edit transport",
+        transport.person_id,
+        {"fields": changed},
     )
     return transport
 
@@ -699,6 +909,7 @@ def place_in_shelter(
             details={"protection": Protection.STAFF_MARKED},
             acting_role=acting_role,
         )
+    risk_actions.follow_placement(actor=actor, placement=placement, acting_role=acting_role)
     return placement
 
 
@@ -725,6 +936,7 @@ def end_placement(
         "end placement",
         placement.person_id,
     )
+    risk_actions.follow_placement(actor=actor, placement=placement, acting_role=acting_role)
     return placement
 
 
@@ -909,6 +1121,54 @@ def create_task(
         purpose="create task",
         acting_role=acting_role,
         data={"source": source},
+    )
+    return task
+
+
+@transaction.atomic
+def edit_task(
+    *,
+    actor: User,
+    task: Task,
+    title: str,
+    due_on: datetime.date | None,
+    assignee: User | None = None,
+    acting_role: str = "",
+) -> Task:
+    """Change an open task's text, due date or who it is for (the organisation's own list)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if (
+        not actor.can(Cap.EDIT_CASE_DATA)
+        or actor.organisation_id != task.organisation_id
+        or task.unit_id not in actor.unit_ids()
+    ):
+        raise PermissionDenied
+    if task.done_at is not None:
+        raise ValidationError(_("The task is already done."))
+    if assignee is not None and (
+        assignee.organisation_id != task.organisation_id
+        or task.unit_id not in assignee.unit_ids()
+        or not assignee.can(Cap.EDIT_CASE_DATA)
+    ):
+        raise ValidationError({"assignee": [_("Choose a colleague in this unit.")]})
+    if not title.strip():
+        raise ValidationError({"title": [_("Say what is to be done.")]})
+    if due_on is None:
+        raise ValidationError({"due_on": [_("Give the due date.")]})
+    before = {"title": task.title, "due_on": task.due_on, "assignee": task.assignee_id}
+    task.title, task.due_on, task.assignee = title.strip(), due_on, assignee
+    task.full_clean(exclude=["organisation", "unit", "assignee", "case", "created_by", "done_by"])
+    task.save(update_fields=["title", "due_on", "assignee"])
+    after = {"title": task.title, "due_on": due_on, "assignee": assignee.pk if assignee else None}
+    record(
+        actor=actor,
+        verb="update",
+        object_type="task",
+        object_id=task.pk,
+        case_id=task.case_id,
+        purpose="edit task",
+        acting_role=acting_role,
+        data={"fields": sorted(name for name in before if before[name] != after[name])},
     )
     return task
 

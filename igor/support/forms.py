@@ -118,6 +118,25 @@ class OutreachPlanForm(CaseForm):
     )
 
 
+class OutreachEditForm(CaseForm):
+    """A planned contact's details; whom it is with stays as planned."""
+
+    method = forms.ChoiceField(label=_("Method"), choices=ContactMethod.choices)
+    planned_for = _moment(
+        _("When"), error_messages={"required": _("Say when the contact is planned.")}
+    )
+    staff = StaffField(
+        label=_("Who goes"),
+        queryset=Party.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You, if nobody is chosen."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class OutreachRecordForm(CaseForm):
     person = _person_field(_("Who was contacted"))
     method = forms.ChoiceField(label=_("Method"), choices=ContactMethod.choices)
@@ -173,6 +192,12 @@ class ReferralForm(CaseForm):
         provider.queryset = Provider.objects.filter(unit_id=self.case.unit_id, active=True)
 
 
+class ReferralEditForm(ReferralForm):
+    """A sent referral's details; who is referred stays as sent."""
+
+    person = None  # type: ignore[assignment]
+
+
 class ReferralStepForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     on = _date(_("Date"))
@@ -212,6 +237,12 @@ class InterventionForm(CaseForm):
     )
 
 
+class InterventionEditForm(InterventionForm):
+    """An intervention's details; for whom stays as recorded."""
+
+    person = None  # type: ignore[assignment]
+
+
 class EndInterventionForm(forms.Form):
     ended_on = _date(_("Ended"))
     outcome = forms.ChoiceField(
@@ -241,6 +272,12 @@ class TransportForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the person using violence knows her workplace."),
     )
+
+
+class TransportEditForm(TransportForm):
+    """A booked transport's details; who travels stays as booked."""
+
+    person = None  # type: ignore[assignment]
 
 
 class TransportStatusForm(forms.Form):

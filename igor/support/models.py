@@ -130,6 +130,8 @@ class OutreachContact(models.Model):
     offer_number = models.PositiveIntegerField(_("offer number"), null=True, blank=True)
     answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, blank=True)
     follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    # A planned contact called off; it stays on record, counted as no attempt.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     notes = EncryptedTextField(_("notes"), max_length=4000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -148,6 +150,10 @@ class OutreachContact(models.Model):
             models.CheckConstraint(
                 condition=Q(planned_for__isnull=False) | Q(done_at__isnull=False),
                 name="outreach_planned_or_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | Q(done_at__isnull=True),
+                name="outreach_cancelled_only_when_planned",
             ),
             models.CheckConstraint(
                 condition=Q(done_at__isnull=True, result="")
@@ -173,7 +179,11 @@ class OutreachContact(models.Model):
 
     @property
     def is_planned(self) -> bool:
-        return self.done_at is None
+        return self.done_at is None and self.cancelled_at is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def when(self) -> datetime.datetime:

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,27 +20,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 from igor.accounts.decorators import requires
 from igor.accounts.roles import Cap
 from igor.audit.record import record
-from igor.cases.models import Case
+from igor.cases.models import Case, Party
 from igor.lib.web import add_action_errors, page_number, role_of, staff
+from igor.people.models import Person
+from igor.risk import access as risk_access
 from igor.sharing import policy
 from igor.support import access as support_access
 from igor.support import actions
 from igor.support.forms import (
     ClosureForm,
     EndInterventionForm,
+    InterventionEditForm,
     InterventionForm,
     LegalEventForm,
     LegalProcessForm,
     MoveOutForm,
+    OutreachEditForm,
     OutreachPlanForm,
     OutreachRecordForm,
     PlacementForm,
     ProviderForm,
+    ReferralEditForm,
     ReferralForm,
     ReferralStepForm,
     RevealForm,
     SnapshotForm,
     TaskForm,
+    TransportEditForm,
     TransportForm,
     TransportStatusForm,
 )
@@ -53,6 +61,7 @@ from igor.support.models import (
 from igor.support.rules import next_referral_statuses
 
 CALENDAR_DAYS = 14
+PROTECTED_TRANSPORT_FIELDS = ("from_place", "to_place", "escort_risk")
 
 # --- Daily work ------------------------------------------------------------------------------------
 
@@ -85,7 +94,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     weeks = page_number(request.GET.get("vecka")) - 1
     first = today + datetime.timedelta(days=CALENDAR_DAYS * weeks)
     entries = support_access.calendar(staff(request), first, CALENDAR_DAYS)
-    _audit_list(request, "calendar", sorted({e.case.pk for e in entries if e.case}))
+    _audit_list(
+        request, "calendar", sorted({e.case.pk for e in entries if e.case and not e.shared})
+    )
+    _disclose_shared(request, entries)
     days: dict[datetime.date, list[support_access.CalendarEntry]] = {}
     for entry in entries:
         days.setdefault(entry.day, []).append(entry)
@@ -97,6 +109,27 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return TemplateResponse(request, "support/calendar.html", context)
+
+
+def _disclose_shared(request: HttpRequest, entries: list[support_access.CalendarEntry]) -> None:
+    """The other organisation's rows on the calendar were read across the wall (A4): one
+    disclosure per case and basis, naming the rows shown."""
+    shown: dict[tuple[int, int | None], tuple[policy.Access[Case], list[str]]] = {}
+    for entry in entries:
+        if entry.shared is not None:
+            basis = entry.shared.basis.pk if entry.shared.basis else None
+            row = shown.setdefault((entry.shared.obj.pk, basis), (entry.shared, []))
+            row[1].append(f"{entry.kind}:{entry.item.pk}")
+    for access, rows in shown.values():
+        policy.audit_read(
+            access,
+            object_type="calendar",
+            object_id=access.obj.pk,
+            purpose="view calendar",
+            acting_role=role_of(request),
+            case_id=access.obj.pk,
+            data={"rows": rows},
+        )
 
 
 @requires(Cap.VIEW_CASE_DATA)
@@ -151,6 +184,37 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError:
         pass  # already done: the list shows it so
     return redirect("support:tasks")
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_task(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff(request)
+    task = support_access.task_for_edit(user, pk)
+    if task.done_at is not None:
+        raise Http404
+    initial = {"title": task.title, "due_on": task.due_on, "assignee": task.assignee_id}
+    form = TaskForm(
+        request.POST or None,
+        units=[task.unit],
+        organisation_id=task.organisation_id,
+        initial={**initial, "unit": task.unit_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_task(
+                actor=user,
+                task=task,
+                title=form.cleaned_data["title"],
+                due_on=form.cleaned_data["due_on"],
+                assignee=form.cleaned_data["assignee"],
+                acting_role=role_of(request),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("support:tasks")
+    return _form_page(request, form, _("Change the task"), None, back="support:tasks")
 
 
 # --- Providers -------------------------------------------------------------------------------------
@@ -269,9 +333,36 @@ def _form_page(
     case: Case | None,
     back: str = "support:case",
     intro: str = "",
+    contact_person: Person | None = None,
 ) -> TemplateResponse:
-    context = {"form": form, "title": title, "case": case, "back": back, "intro": intro}
+    context = {
+        "form": form,
+        "title": title,
+        "case": case,
+        "back": back,
+        "intro": intro,
+        "contact_person": contact_person,
+    }
     return TemplateResponse(request, "support/form.html", context)
+
+
+def _contact_person(request: HttpRequest, case: Case, default: int | None = None) -> Person | None:
+    """The party a contact form is about: the one posted, the one its link names (?person=) or
+    the planned contact's. Its safe-contact rules are shown above the form."""
+    raw = request.POST.get("person") if request.method == "POST" else request.GET.get("person")
+    pk = page_number(raw) if raw else default
+    if pk is None:
+        return None
+    party = Party.objects.filter(case=case, person_id=pk).select_related("person").first()
+    return party.person if party else None
+
+
+def _safe_contact_unseen(request: HttpRequest, person: Person | None) -> bool:
+    """Whether the person has safe-contact rules this user may see that were not on the page
+    the form was sent from: then the form comes back with them before anything is saved."""
+    if person is None or request.POST.get("safe_contact_seen") == str(person.pk):
+        return False
+    return risk_access.safe_contact_visible(staff(request), person) is not None
 
 
 def _case_form(
@@ -281,18 +372,30 @@ def _case_form(
     save: Callable[[Case, dict[str, Any]], Any],
     title: str,
     intro: str = "",
+    contact: int | None | bool = False,
 ) -> HttpResponse:
-    """GET shows the form; a valid POST saves through the action and goes back to the case."""
+    """GET shows the form; a valid POST saves through the action and goes back to the case.
+
+    A contact form (`contact` not False; an int names the default person) shows the contacted
+    person's safe-contact rules first, and will not save a contact before they were shown."""
     case = support_access.case_for_edit(staff(request), pk)
     form = make_form(case, request.POST if request.method == "POST" else None)
+    person = None
+    if contact is not False:
+        person = _contact_person(request, case, contact if isinstance(contact, int) else None)
     if request.method == "POST" and form.is_valid():
+        if _safe_contact_unseen(request, person):
+            form.add_error(
+                None, _("Read how this person may be contacted safely, then save again.")
+            )
+            return _form_page(request, form, title, case, intro=intro, contact_person=person)
         try:
             save(case, form.cleaned_data)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             return redirect("support:case", pk=case.pk)
-    return _form_page(request, form, title, case, intro=intro)
+    return _form_page(request, form, title, case, intro=intro, contact_person=person)
 
 
 def _item(model: type[Any], case: Case, item_pk: int) -> Any:
@@ -312,6 +415,7 @@ def plan_outreach(request: HttpRequest, pk: int) -> HttpResponse:
         lambda case, data: OutreachPlanForm(data, case=case),
         lambda case, d: actions.plan_outreach(actor=user, case=case, acting_role=role, **d),
         _("Plan an outreach contact"),
+        contact=None,
     )
 
 
@@ -325,7 +429,7 @@ def record_outreach(request: HttpRequest, pk: int) -> HttpResponse:
     planned = None
     if planned_id:
         planned = OutreachContact.objects.filter(
-            case=case, pk=page_number(planned_id), done_at__isnull=True
+            case=case, pk=page_number(planned_id), done_at__isnull=True, cancelled_at__isnull=True
         ).first()
         if planned is None:
             raise Http404
@@ -350,7 +454,55 @@ def record_outreach(request: HttpRequest, pk: int) -> HttpResponse:
         lambda case, data: OutreachRecordForm(data, case=case, initial=initial),
         save,
         _("Record an outreach contact"),
+        contact=planned.person_id if planned is not None else None,
     )
+
+
+def _planned_contact(user: Any, pk: int, item_pk: int) -> OutreachContact:
+    contact = _item(OutreachContact, support_access.case_for_edit(user, pk), item_pk)
+    if not contact.is_planned:
+        raise Http404
+    return contact
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_outreach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Change a planned contact before it happens (its person's safe-contact rules first)."""
+    user, role = staff(request), role_of(request)
+    contact = _planned_contact(user, pk, item_pk)
+    initial = {
+        "method": contact.method,
+        "planned_for": timezone.localtime(contact.planned_for) if contact.planned_for else None,
+        "staff": list(contact.staff.values_list("pk", flat=True)),
+        "notes": contact.notes,
+    }
+    response = _case_form(
+        request,
+        pk,
+        lambda case, data: OutreachEditForm(data, case=case, initial=initial),
+        lambda case, d: actions.edit_planned_outreach(
+            actor=user, contact=contact, acting_role=role, **d
+        ),
+        _("Change the planned contact with %(name)s") % {"name": contact.person.full_name},
+        contact=contact.person_id,
+    )
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        response.context_data["cancel_url"] = reverse(
+            "support:cancel_outreach", args=[pk, contact.pk]
+        )
+        response.context_data["cancel_label"] = _("Cancel the planned contact")
+    return response
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_POST
+def cancel_outreach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    user = staff(request)
+    contact = _planned_contact(user, pk, item_pk)
+    actions.cancel_planned_outreach(actor=user, contact=contact, acting_role=role_of(request))
+    messages.success(request, _("The planned contact is cancelled."))
+    return redirect("support:case", pk=pk)
 
 
 @requires(Cap.EDIT_CASE_DATA)
@@ -387,6 +539,46 @@ def referral_step(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         _("Referral to %(provider)s") % {"provider": referral.provider.name},
         intro=_("Now: %(status)s, sent %(sent)s.")
         % {"status": referral.get_status_display(), "sent": referral.sent_on.isoformat()},
+    )
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_referral(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Correct a sent referral before the provider answers."""
+    user, role = staff(request), role_of(request)
+    referral = _item(Referral, support_access.case_for_edit(user, pk), item_pk)
+    if referral.status != "sent":
+        raise Http404
+    initial = {
+        "provider": referral.provider_id,
+        "purpose": referral.purpose,
+        "sent_on": referral.sent_on,
+    }
+    return _case_form(
+        request,
+        pk,
+        lambda case, data: ReferralEditForm(data, case=case, initial=initial),
+        lambda case, d: actions.edit_referral(actor=user, referral=referral, acting_role=role, **d),
+        _("Change the referral of %(name)s") % {"name": referral.person.full_name},
+    )
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_intervention(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    user, role = staff(request), role_of(request)
+    item = _item(Intervention, support_access.case_for_edit(user, pk), item_pk)
+    names = ("kind", "started_on", "ended_on", "outcome", "without_police_report", "notes")
+    initial = {name: getattr(item, name) for name in names}
+    return _case_form(
+        request,
+        pk,
+        lambda case, data: InterventionEditForm(data, case=case, initial=initial),
+        lambda case, d: actions.edit_intervention(
+            actor=user, intervention=item, acting_role=role, **d
+        ),
+        _("Change: %(kind)s") % {"kind": item.get_kind_display()},
     )
 
 
@@ -433,6 +625,7 @@ def add_transport(request: HttpRequest, pk: int) -> HttpResponse:
         lambda case, data: TransportForm(data, case=case),
         lambda case, d: actions.book_transport(actor=user, case=case, acting_role=role, **d),
         _("Book a transport"),
+        contact=None,
     )
 
 
@@ -451,6 +644,44 @@ def transport_status(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
             actor=user, transport=item, acting_role=role, **d
         ),
         str(item),
+    )
+
+
+@requires(Cap.EDIT_CASE_DATA)
+@require_http_methods(["GET", "POST"])
+def edit_transport(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Change a booked transport (her safe-contact rules first)."""
+    user, role = staff(request), role_of(request)
+    item = _item(Transport, support_access.case_for_edit(user, pk), item_pk)
+    if item.status != "booked":
+        raise Http404
+    # A protected person's places are shown only on a logged reveal (A5): not in this form,
+    # where an empty field keeps what is recorded.
+    hidden = PROTECTED_TRANSPORT_FIELDS if item.person.is_protected else ()
+    names = ("purpose", "from_place", "to_place", "driver", "escort_risk")
+    initial: dict[str, Any] = {name: getattr(item, name) for name in names if name not in hidden}
+    initial["departs_at"] = timezone.localtime(item.departs_at)
+
+    def make(case: Case, data: dict[str, Any] | None) -> forms.Form:
+        form = TransportEditForm(data, case=case, initial=initial)
+        for name in hidden:
+            form.fields[name].required = False
+            form.fields[name].help_text = _("Protected: leave empty to keep what is recorded.")
+        return form
+
+    def save(case: Case, data: dict[str, Any]) -> Any:
+        kept = {name: data[name] or getattr(item, name) for name in hidden}
+        return actions.edit_transport(
+            actor=user, transport=item, acting_role=role, **{**data, **kept}
+        )
+
+    return _case_form(
+        request,
+        pk,
+        make,
+        save,
+        _("Change the transport: %(ride)s") % {"ride": str(item)},
+        contact=item.person_id,
     )
 
 

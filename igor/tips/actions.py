@@ -26,15 +26,21 @@ from igor.accounts.models import Unit, User
 from igor.accounts.roles import Cap, Role
 from igor.audit.record import record
 from igor.cases import actions as case_actions
-from igor.cases.models import Case
+from igor.cases.models import Case, Party, PartyRole
+from igor.people import actions as people_actions
 from igor.people.models import Person
+from igor.risk import access as risk_access
+from igor.risk import actions as risk_actions
 from igor.sharing import policy
+from igor.support import actions as support_actions
+from igor.support.models import ContactMethod, OutreachContact
 from igor.tips import receipts, rules
 from igor.tips.models import (
     ContactDetails,
     HelpEntry,
     Kind,
     Message,
+    OthersReadPhone,
     Outcome,
     PersonLink,
     ReceiptHandover,
@@ -471,11 +477,24 @@ OUTCOMES_NEEDING_CASE = (Outcome.NEW_CASE, Outcome.ADDED_TO_CASE)
 
 
 @transaction.atomic
-def close_with_outcome(*, actor: User, tip: Tip, outcome: str, reason: str) -> Tip:
+def close_with_outcome(
+    *,
+    actor: User,
+    tip: Tip,
+    outcome: str,
+    reason: str,
+    planned_for: datetime.datetime | None = None,
+    acting_role: str = "",
+) -> Tip:
     """Record what came of the tip and close it. "No action" needs a reason; a case outcome
-    needs the case."""
+    needs the case. "Outreach planned" on a self-referral plans the contact in the same
+    transaction (`plan_referral_outreach`)."""
     _require_triage(actor, tip)
     tip = _locked(tip)
+    if outcome == Outcome.OUTREACH_PLANNED and tip.kind != Kind.TIP:
+        plan_referral_outreach(
+            actor=actor, tip=tip, planned_for=planned_for, acting_role=acting_role
+        )
     reason = reason.strip()
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": [_("Choose an outcome.")]})
@@ -495,6 +514,84 @@ def close_with_outcome(*, actor: User, tip: Tip, outcome: str, reason: str) -> T
     tip.save(update_fields=["outcome", "outcome_reason", "status", "closed_at", "updated_at"])
     _staff_event(actor, "close", tip, "tip outcome", outcome=outcome)
     return tip
+
+
+def _referral_person(actor: User, tip: Tip, case: Case, acting_role: str) -> Person:
+    """Whom a self-referral is from: the one person of the case's side linked to the tip, or
+    a person registered from what the referral gave (its name, phone and e-mail)."""
+    linked = [
+        link.person
+        for link in tip.person_links.select_related("person")
+        if link.person.organisation_id == case.organisation_id
+        and link.person.unit_id == case.unit_id
+    ]
+    if len(linked) > 1:
+        raise ValidationError(
+            {"outcome": [_("Link only the person the referral is from, then plan the contact.")]}
+        )
+    if linked:
+        return linked[0]
+    contact = ContactDetails.objects.filter(tip=tip).first()
+    first, _space, last = (contact.name.strip() if contact else "").partition(" ")
+    details = {
+        "first_name": first or _("Self-referral"),
+        "last_name": last or tip.reference,
+        "identity_kind": "none",
+        "phone": contact.phone.strip() if contact else "",
+        "email": contact.email.strip() if contact else "",
+    }
+    return people_actions.register_person(
+        actor=actor, unit=case.unit, details=details, acting_role=acting_role
+    )
+
+
+def _safe_contact_details(contact: ContactDetails) -> dict[str, Any]:
+    """The referral's contact preferences as safe-contact rules (igor.risk)."""
+    return {
+        "safe_times": contact.safe_times[:200],
+        "voicemail_allowed": contact.voicemail_ok,
+        "sms_allowed": contact.sms_ok,
+        "code_word": contact.code_word[:100],
+        # Unsure counts as yes: the careful reading when someone else may see the phone.
+        "others_read_phone": contact.others_read_phone != OthersReadPhone.NO,
+    }
+
+
+def plan_referral_outreach(
+    *, actor: User, tip: Tip, planned_for: datetime.datetime | None, acting_role: str = ""
+) -> OutreachContact:
+    """A triaged self-referral ("contact me", "help me stop") opens outreach: a planned phone
+    contact in the tip's case with the person it is from, who becomes a party (victim or
+    person using violence); a victim's contact preferences become her safe-contact rules.
+    Called inside `close_with_outcome`'s transaction, so nothing is half-saved."""
+    if tip.case_id is None:
+        raise ValidationError({"outcome": [_("Link the tip to a case first.")]})
+    if planned_for is None:
+        raise ValidationError({"planned_for": [_("Say when to make contact.")]})
+    case = Case.objects.select_related("unit").get(pk=tip.case_id)
+    person = _referral_person(actor, tip, case, acting_role)
+    role = PartyRole.PERPETRATOR if tip.kind == Kind.HELP_TO_STOP else PartyRole.VICTIM
+    if not Party.objects.filter(case=case, person=person).exists():
+        case_actions.add_party(
+            actor=actor, case=case, person=person, role=role, acting_role=acting_role
+        )
+    contact = ContactDetails.objects.filter(tip=tip).first()
+    if contact is not None and role == PartyRole.VICTIM and not risk_access.uses_violence(person):
+        risk_actions.save_safe_contact(
+            actor=actor,
+            person=person,
+            details=_safe_contact_details(contact),
+            acting_role=acting_role,
+        )
+    return support_actions.plan_outreach(
+        actor=actor,
+        case=case,
+        person=person,
+        method=ContactMethod.PHONE,
+        planned_for=planned_for,
+        notes=_("From self-referral %(reference)s.") % {"reference": tip.reference},
+        acting_role=acting_role,
+    )
 
 
 @transaction.atomic

@@ -261,6 +261,15 @@ class OutcomeForm(forms.Form):
         help_text=_("Required for “no action”."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    planned_for = forms.DateTimeField(
+        label=_("When to make contact"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "For “outreach planned” on a self-referral: a phone contact is planned in the "
+            "tip's case, for example 2026-11-20 14:30."
+        ),
+    )
 
 
 class MessageForm(forms.Form):

@@ -283,6 +283,8 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 tip=tip,
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
+                planned_for=form.cleaned_data["planned_for"],
+                acting_role=role_of(request),
             )
         except ValidationError as error:
             add_action_errors(form, error)

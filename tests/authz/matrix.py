@@ -390,6 +390,10 @@ def _conference_action_payload(world: World, context: PageContext) -> dict[str, 
     return {"description": "Följ upp larmet", "owner": world.case.owner_id, "due_on": "2026-12-04"}
 
 
+def _action_done_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"action": world.extra["conference_action"].pk, "done": "1", "back": "item"}
+
+
 def _no_basis_payload(world: World, context: PageContext) -> dict[str, Any]:
     # Names no basis of the person: the page again with the error (the world stays as it is).
     return {"basis": "999999999", "step": "withdraw"}
@@ -506,6 +510,42 @@ def _transport_payload(world: World, context: PageContext) -> dict[str, Any]:
         "departs_at": "2099-01-05T08:00",
         "from_place": "Hämtplats",
         "to_place": "Stockholms tingsrätt",
+        # The victim's safe-contact rules were on the form (igor.support.views._case_form).
+        "safe_contact_seen": world.subject.pk,
+    }
+
+
+def _outreach_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {"method": "phone", "planned_for": "2099-01-06T18:00"}
+
+
+def _transport_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    # The world's victim is protected (she is in sheltered housing): empty places keep hers.
+    return {
+        "purpose": "court",
+        "departs_at": "2099-01-05T08:30",
+        "safe_contact_seen": world.subject.pk,
+    }
+
+
+def _referral_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "provider": world.extra["provider"].pk,
+        "purpose": "Behandlingsprogram, rättat",
+        "sent_on": world.extra["referral"].sent_on.isoformat(),
+    }
+
+
+def _intervention_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    started = world.extra["intervention"].started_on.isoformat()
+    return {"kind": "advice", "started_on": started, "notes": "Rättad"}
+
+
+def _task_edit_payload(world: World, context: PageContext) -> dict[str, Any]:
+    return {
+        "title": "Ring tillbaka i morgon",
+        "due_on": "2099-01-02",
+        "unit": context.unit_id or "",
     }
 
 
@@ -826,6 +866,15 @@ PAGES: dict[str, Page] = {
             payload=_task_payload,
         ),
         Page(
+            "support:edit_task",
+            FORM,
+            "edit_case_data",
+            target="task",  # an organisation's own work list: never across the wall
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_task_edit_payload,
+        ),
+        Page(
             "support:complete_task",
             ACTION,
             "edit_case_data",
@@ -889,6 +938,26 @@ PAGES: dict[str, Page] = {
             payload=_outreach_payload,
         ),
         Page(
+            "support:edit_outreach",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="outreach",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_outreach_edit_payload,
+        ),
+        Page(
+            "support:cancel_outreach",
+            ACTION,
+            "edit_case_data",
+            target="case",
+            item="outreach",
+            writes=True,
+            ok={"POST": "302"},
+            payload=_nothing,
+        ),
+        Page(
             "support:add_referral",
             FORM,
             "edit_case_data",
@@ -896,6 +965,16 @@ PAGES: dict[str, Page] = {
             writes=True,
             ok={"GET": "200", "POST": "302"},
             payload=_referral_payload,
+        ),
+        Page(
+            "support:edit_referral",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="referral",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_referral_edit_payload,
         ),
         Page(
             "support:referral_step",
@@ -917,6 +996,16 @@ PAGES: dict[str, Page] = {
             payload=_intervention_payload,
         ),
         Page(
+            "support:edit_intervention",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="intervention",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_intervention_edit_payload,
+        ),
+        Page(
             "support:end_intervention",
             FORM,
             "edit_case_data",
@@ -934,6 +1023,16 @@ PAGES: dict[str, Page] = {
             writes=True,
             ok={"GET": "200", "POST": "302"},
             payload=_transport_payload,
+        ),
+        Page(
+            "support:edit_transport",
+            FORM,
+            "edit_case_data",
+            target="case",
+            item="transport",
+            writes=True,
+            ok={"GET": "200", "POST": "302"},
+            payload=_transport_edit_payload,
         ),
         Page(
             "support:transport_status",
@@ -1169,6 +1268,15 @@ PAGES: dict[str, Page] = {
             writes=True,
             ok={"POST": "302"},
             payload=_conference_action_payload,
+        ),
+        Page(
+            "risk:conference_action_done",
+            ACTION,
+            "edit_case_data",
+            target="conference_item",
+            writes=True,  # the action's owning organisation (the world's owner) only
+            ok={"POST": "302"},
+            payload=_action_done_payload,
         ),
         # --- consent, statutory disclosures, register, reports of concern: the controller only
         Page(

@@ -201,6 +201,9 @@ def _risk_rows(personas: Personas, world: World) -> dict[str, Any]:
         actor=owner, conference=conference, case=world.case, reasons=["high_level"]
     )
     risk_actions.write_minutes(actor=owner, item=item, summary="", minutes=f"Protokollmarkör{tag}")
+    action = risk_actions.add_conference_action(
+        actor=owner, item=item, description="Följ upp larmet", owner=owner, due_on=today
+    )
     plan = SafetyPlan.objects.get(case=world.case, person=world.subject)
     return {
         "risk_assessment": assessment,
@@ -208,6 +211,7 @@ def _risk_rows(personas: Personas, world: World) -> dict[str, Any]:
         "protective_measure": measure,
         "conference": conference,
         "conference_item": item,
+        "conference_action": action,
     }
 
 
@@ -229,6 +233,13 @@ def _support_rows(personas: Personas, world: World) -> dict[str, Any]:
     intervention = support_actions.record_intervention(
         **victim, kind="advice", started_on=today - 2 * DAY
     )
+    outreach = support_actions.plan_outreach(
+        actor=owner,
+        case=case,
+        person=world.perpetrator,
+        method="home_visit",
+        planned_for=timezone.now() + 2 * DAY,
+    )
     transport = support_actions.book_transport(
         **victim,
         purpose="police_interview",
@@ -249,6 +260,7 @@ def _support_rows(personas: Personas, world: World) -> dict[str, Any]:
         "provider": provider,
         "referral": referral,
         "intervention": intervention,
+        "outreach": outreach,
         "transport": transport,
         "placement": placement,
         "legal_process": process,
