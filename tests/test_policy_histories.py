@@ -5,18 +5,22 @@ future) and statutory bases (every ground the direction allows), narrows them, l
 approve or refuse the disclosures that need a second person, lets anyone attempt anything (which
 the actions must refuse exactly when the rules say so), withdraws, grants emergency access,
 searches, exports registers, and lets a controllable clock run. After every step that changed the
-history or the clock, what the policy's lists show one member of each organisation equals what an
-oracle computes in plain Python from the recorded history at that moment, and no row of another
-organisation is visible unless a basis stored in the database covers it at that moment; at the end
-of each history the same holds for every persona. The single-row loaders and the search are asked
-at random steps and must answer as the oracle.
+history or the clock, the policy's lists show each watched member (one of each organisation) whose
+view by the rules changed at that step exactly what an oracle computes in plain Python from the
+recorded history at that moment, and one list of one member in turn is asked even when nothing
+should have changed; no row of another organisation is visible unless a basis stored in the
+database covers it at that moment. At the end of each history every list of every persona is
+compared. The single-row loaders and the search are asked at random steps and must answer as the
+oracle.
 Each history runs in a savepoint that is rolled back at its end."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from unittest import mock
@@ -24,6 +28,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -91,6 +96,14 @@ GROUNDS = {
     ),
     "osl_10_2": ("any", "any", ("necessary",), ("justification",), True),
     "osl_10_28": ("any", "any", ("duty",), ("statute", "justification"), True),
+}
+# The kinds of rows whose lists are compared with the oracle, and the policy's list of each.
+KINDS = ("persons", "cases", "incidents", "journal")
+LISTS = {
+    "persons": policy.persons_visible_to,
+    "cases": policy.cases_visible_to,
+    "incidents": policy.incidents_visible_to,
+    "journal": policy.journal_visible_to,
 }
 # What a category needs shared with it (igor/sharing/categories.py).
 REQUIRES = {"incidents": "cases", "journal": "cases"}
@@ -301,6 +314,18 @@ hours = st.integers(min_value=-24 * 10, max_value=24 * 10)
 durations = st.one_of(st.none(), st.integers(min_value=1, max_value=24 * 10))
 
 
+def _begins_step(rule_function: Callable[..., None]) -> Callable[..., None]:
+    """Marks the history unfinished until the invariant after this step has passed, so a failed
+    step is reported as itself, not hidden behind a failure of the end-of-history check."""
+
+    @functools.wraps(rule_function)
+    def step(self: PolicyHistory, **arguments: Any) -> None:
+        self.intact = False
+        rule_function(self, **arguments)
+
+    return step
+
+
 class PolicyHistory(RuleBasedStateMachine):
     def __init__(self, rows: Rows) -> None:
         super().__init__()
@@ -318,6 +343,12 @@ class PolicyHistory(RuleBasedStateMachine):
         self.grants: list[Grant] = []
         self.now = timezone.now() + LEAD
         self.checked: tuple[Any, ...] | None = None
+        self.intact = False  # every step so far, and the checks after it, passed
+        self.turns = 0  # steps after which the state differed from the step before
+        # What each watched member saw when last asked: the fixed rows' own at the start.
+        self.expected = {
+            name: oracle(self.rows, [], [], self.rows.users[name], self.now) for name in WATCHED
+        }
         # Each example starts from the same rows: its writes are undone in teardown.
         self.savepoint = transaction.atomic()
         self.savepoint.__enter__()
@@ -372,6 +403,7 @@ class PolicyHistory(RuleBasedStateMachine):
         starts_in=hours,
         lasts=durations,
     )
+    @_begins_step
     def record_consent(
         self,
         subject: str,
@@ -408,6 +440,7 @@ class PolicyHistory(RuleBasedStateMachine):
         covers=scopes,
         lasts=durations,
     )
+    @_begins_step
     def record_statutory_basis(
         self, subject: str, pick: int, covers: frozenset[str], lasts: int | None
     ) -> None:
@@ -440,6 +473,7 @@ class PolicyHistory(RuleBasedStateMachine):
         ground=st.one_of(st.none(), st.sampled_from(sorted(GROUNDS))),
         all_conditions=st.booleans(),
     )
+    @_begins_step
     def attempt_any_basis(
         self,
         actor: str,
@@ -499,6 +533,7 @@ class PolicyHistory(RuleBasedStateMachine):
 
     @precondition(lambda self: self.bases)
     @rule(actor=st.one_of(st.none(), st.sampled_from(EVERYONE)), which=st.integers(min_value=0))
+    @_begins_step
     def withdraw(self, actor: str | None, which: int) -> None:
         """The disclosing organisation withdraws (or anyone tries to)."""
         basis = self.bases[which % len(self.bases)]
@@ -517,6 +552,7 @@ class PolicyHistory(RuleBasedStateMachine):
 
     @precondition(lambda self: self.bases)
     @rule(actor=st.sampled_from(EVERYONE), which=st.integers(min_value=0), approve=st.booleans())
+    @_begins_step
     def decide(self, actor: str, which: int, approve: bool) -> None:
         """A unit lead other than the requester approves or refuses (anyone may try)."""
         basis = self.bases[which % len(self.bases)]
@@ -538,6 +574,7 @@ class PolicyHistory(RuleBasedStateMachine):
 
     @precondition(lambda self: self.bases)
     @rule(which=st.integers(min_value=0), keep=st.frozensets(st.sampled_from(CATEGORIES)))
+    @_begins_step
     def narrow(self, which: int, keep: frozenset[str]) -> None:
         """The disclosing organisation narrows a basis to fewer categories: a new basis replaces
         it from now on (or the action refuses: nothing narrower, already ended, expired)."""
@@ -571,6 +608,7 @@ class PolicyHistory(RuleBasedStateMachine):
             st.tuples(st.just("person"), persons_keys), st.tuples(st.just("case"), case_keys)
         ),
     )
+    @_begins_step
     def break_the_glass(self, actor: str, opened: tuple[str, str]) -> None:
         user = self.rows.users[actor]
         kind, key = opened
@@ -589,6 +627,7 @@ class PolicyHistory(RuleBasedStateMachine):
         self.grants.append(Grant(user.pk, kind, row.pk, made.expires_at))
 
     @rule(subject=persons_keys, role=st.sampled_from(["victim", "perpetrator", "child"]))
+    @_begins_step
     def open_case(self, subject: str, role: str) -> None:
         """The subject's organisation opens a new case with the subject, an incident and a
         journal entry: bases about the subject that name no case cover it at once."""
@@ -612,6 +651,7 @@ class PolicyHistory(RuleBasedStateMachine):
         self.rows.roles.setdefault(person.pk, set()).add(role)
 
     @rule(actor=st.sampled_from(EVERYONE))
+    @_begins_step
     def search(self, actor: str) -> None:
         """A name search lists exactly the persons the oracle says the user may see."""
         user = self.rows.users[actor]
@@ -621,6 +661,7 @@ class PolicyHistory(RuleBasedStateMachine):
         assert found == want, f"{actor} searched at {self.now:%Y-%m-%d %H:%M}"
 
     @rule(actor=st.sampled_from(EVERYONE), subject=persons_keys)
+    @_begins_step
     def export(self, actor: str, subject: str) -> None:
         """Only the person's own organisation exports their register, and it holds only what
         that organisation disclosed about them."""
@@ -634,6 +675,7 @@ class PolicyHistory(RuleBasedStateMachine):
             assert exported.count("\n") == len(rows) + 1
 
     @rule(minutes=st.integers(min_value=1, max_value=60 * 24 * 4))
+    @_begins_step
     def let_time_pass(self, minutes: int) -> None:
         self.now += datetime.timedelta(minutes=minutes)
 
@@ -644,6 +686,7 @@ class PolicyHistory(RuleBasedStateMachine):
         ),
         for_edit=st.booleans(),
     )
+    @_begins_step
     def open_one_row(self, actor: str, opened: tuple[str, str], for_edit: bool) -> None:
         """The single-row loaders answer as the oracle does (404 for missing and forbidden)."""
         user = self.rows.users[actor]
@@ -663,37 +706,52 @@ class PolicyHistory(RuleBasedStateMachine):
     def policy_matches_the_oracle(self) -> None:
         state = self._state()
         if state == self.checked:
+            self.intact = True
             return  # nothing was recorded and no time passed: the answers cannot differ
         self.checked = state
-        # One member of each organisation after every step (a lead sees what a colleague of
-        # the same organisation and unit sees, but for emergency grants); all at the end.
+        # After every step that changed something, each watched member (one of each
+        # organisation; a lead sees what a colleague of the same organisation and unit sees, but
+        # for emergency grants) whose view by the rules has changed since last asked: every row
+        # that should appear or vanish is asked about at that very step. What should stay as it
+        # was is asked of one member and one kind of row in turn, and of everyone at the end.
+        turn = self.turns % len(WATCHED)
+        self.turns += 1
         for name in WATCHED:
-            self._check(self.rows.users[name])
+            want = oracle(self.rows, self.bases, self.grants, self.rows.users[name], self.now)
+            if want != self.expected[name]:
+                self._check(name, want)
+            elif name == WATCHED[turn]:
+                self._check(name, want, kinds=(KINDS[self.turns // len(WATCHED) % len(KINDS)],))
+        self.intact = True
 
     def _state(self) -> tuple[Any, ...]:
         """The history's size and the clock; the database must hold exactly that history, so a
         refused action has recorded nothing."""
         decided = sum(b.approval in ("approved", "refused") for b in self.bases)
-        mine = (len(self.bases), sum(b.withdrawn for b in self.bases), len(self.grants), decided)
-        stored = (
-            SharingBasis.objects.count(),
-            SharingBasis.objects.filter(withdrawn_at__isnull=False).count(),
-            BreakGlassGrant.objects.count(),
-            SharingBasis.objects.filter(approval__in=["approved", "refused"]).count(),
+        mine = (len(self.bases), sum(b.withdrawn for b in self.bases), decided, len(self.grants))
+        stored = SharingBasis.objects.aggregate(
+            recorded=Count("pk"),
+            withdrawn=Count("pk", filter=Q(withdrawn_at__isnull=False)),
+            decided=Count("pk", filter=Q(approval__in=["approved", "refused"])),
         )
-        assert stored == mine
+        assert (*stored.values(), BreakGlassGrant.objects.count()) == mine
         return (self.now, *mine)
 
-    def _check(self, user: User) -> None:
+    def _check(self, name: str, want: Seen | None = None, kinds: tuple[str, ...] = KINDS) -> None:
+        """The policy's lists of the kinds asked show the user exactly what the oracle says."""
+        user = self.rows.users[name]
+        if want is None:
+            want = oracle(self.rows, self.bases, self.grants, user, self.now)
         scope = policy.scope_for(user, now=self.now)
-        got = Seen(
-            persons=set(policy.persons_visible_to(user, scope).values_list("pk", flat=True)),
-            cases=set(policy.cases_visible_to(user, scope).values_list("pk", flat=True)),
-            incidents=set(policy.incidents_visible_to(user, scope).values_list("pk", flat=True)),
-            journal=set(policy.journal_visible_to(user, scope).values_list("pk", flat=True)),
-        )
-        want = oracle(self.rows, self.bases, self.grants, user, self.now)
-        assert got == want, f"{user.username} at {self.now:%Y-%m-%d %H:%M}"
+        got = Seen()
+        for kind in kinds:
+            listed = LISTS[kind](user, scope).values_list("pk", flat=True)
+            setattr(got, kind, set(listed))
+            assert getattr(got, kind) == getattr(want, kind), (
+                f"{user.username}'s {kind} at {self.now:%Y-%m-%d %H:%M}"
+            )
+        if kinds == KINDS:
+            self.expected[name] = want
         self._covered(user, got)
 
     def _covered(self, user: User, got: Seen) -> None:
@@ -732,9 +790,11 @@ class PolicyHistory(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         try:
-            # Everyone at the end, researchers and administrators too (A6).
-            for name in EVERYONE:
-                self._check(self.rows.users[name])
+            # Everyone at the end, researchers and administrators too (A6), unless a step
+            # failed: the history is then cut short and that failure is the one to report.
+            if self.intact:
+                for name in EVERYONE:
+                    self._check(name)
         finally:
             transaction.set_rollback(True)
             self.savepoint.__exit__(None, None, None)
@@ -763,7 +823,10 @@ def test_it_never_shows_a_row_without_a_covering_basis_at_that_moment(
             stateful_step_count=HISTORY_STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            # No example database: CI starts clean each time. A failure prints its steps and a
+            # blob for @reproduce_failure, so it replays exactly.
             database=None,
+            print_blob=True,
         ),
     )
     # every example was rolled back: the next one started from the same rows
