@@ -430,7 +430,7 @@ def _shared_access(
     and category looked up once)."""
     key = (case.pk, category)
     if key not in known:
-        basis = _CATEGORY_SCOPE[category](scope).get(case.pk)
+        basis = scope.bases_for(sharing_category(category)).get(case.pk)
         if basis is not None:
             known[key] = policy.Access(case, scope, cross_wall=True, basis=basis, break_glass=False)
         elif case.pk in scope.glass_cases:
