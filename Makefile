@@ -59,10 +59,15 @@ bench: bench-pages bench-crypto bench-matching bench-tips
 bench-pages: $(VENV)/.installed-dev
 	IGOR_TESTING=1 $(BIN)/igor bench_pages
 
-# Tip submissions per second ÷ a one-row Django view, one server, load from another process.
+# Final tip sends per second ÷ a one-row Django view, one server, load from another process
+# (README: what is timed); on SQLite, then on PostgreSQL (BENCH_TIPS_POSTGRES) when reachable.
+BENCH_TIPS_POSTGRES ?= postgres://postgres@127.0.0.1:5432/igor_bench_tips
 bench-tips: $(VENV)/.installed-dev
 	rm -rf var-bench-tips && mkdir -p var-bench-tips
 	IGOR_TESTING=1 IGOR_VAR_DIR=var-bench-tips $(BIN)/igor bench_tips
+	if $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_TIPS_POSTGRES)'.rsplit('/', 1)[0] + '/postgres').close()" 2>/dev/null; then \
+		DATABASE_URL=$(BENCH_TIPS_POSTGRES) IGOR_TESTING=1 IGOR_VAR_DIR=var-bench-tips $(BIN)/igor bench_tips; \
+	else echo "PostgreSQL not reachable: bench-tips ran on SQLite only"; fi
 
 # The matching benchmark's peer, splink, lives in an environment of its own: never a dependency.
 BENCH_VENV := .venv-bench

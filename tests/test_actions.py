@@ -821,7 +821,7 @@ def _download(w: World) -> Callable[[], object]:
 
 SETUP.update(
     {
-        "tips.submit": lambda w: lambda: _tip(w),
+        "tips.store_submission": lambda w: lambda: _tip(w),
         "tips.tipster_reply": _tipster_reply,
         "tips.tipster_delete_reply": _tipster_delete,
         "tips.mark_read_by_tipster": _tipster_reads,
@@ -924,7 +924,7 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "sharing.receive_report_of_concern": [("update", "report_of_concern")],
     "sharing.respond_to_report_of_concern": [("update", "report_of_concern")],
     "sharing.break_the_glass": [("break_glass", "person")],
-    "tips.submit": [("create", "tip")],
+    "tips.store_submission": [("create", "tip")],
     "tips.tipster_reply": [("create", "tip")],
     "tips.tipster_delete_reply": [("delete", "tip")],
     "tips.mark_read_by_tipster": [("read", "tip")],

@@ -8,12 +8,12 @@ the tip's id and nothing else (no time finer than the event's own, no address, n
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +51,9 @@ from igor.tips.models import (
     TipLineText,
     Urgency,
 )
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 TIP_FIELDS = (
     "danger_now",
@@ -175,6 +178,30 @@ def prepare_submission(
     return Submission(tip=tip, code=code, key_hash=tip.submission_key, contact=contact)
 
 
+_SQLITE_WRITER = threading.Lock()
+
+
+def _one_writer_at_a_time(function: Callable[P, T]) -> Callable[P, T]:
+    """On SQLite, let this process's senders take turns before their transaction starts.
+
+    SQLite admits one writer; the others wait in its busy handler, which sleeps and retries
+    (after 1, 2, 5, 10, 15 … ms), so under a threaded server senders often sleep on while the
+    write lock is already free. A lock here hands the write over at once. Writers in other
+    processes still meet SQLite's own wait; PostgreSQL queues waiters by itself. Never taken
+    inside a transaction, which may hold SQLite's lock already (that order could deadlock).
+    """
+
+    @functools.wraps(function)
+    def in_turn(*args: P.args, **kwargs: P.kwargs) -> T:
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            return function(*args, **kwargs)
+        with _SQLITE_WRITER:
+            return function(*args, **kwargs)
+
+    return in_turn
+
+
+@_one_writer_at_a_time
 def store_submission(submission: Submission, *, with_it: Callable[[], None] | None = None) -> Sent:
     """Store a prepared submission: the tip, its receipt handover, its contact details and the
     audit event, and whatever `with_it` writes (the view ends the draft and saves the session),
@@ -185,7 +212,7 @@ def store_submission(submission: Submission, *, with_it: Callable[[], None] | No
     the failed transaction is rolled back whole, and the earlier tip looked up after it.
     """
     try:
-        with _one_writer_at_a_time(), transaction.atomic():
+        with transaction.atomic():
             sent = _store(submission)
             if with_it is not None:
                 with_it()
@@ -195,26 +222,6 @@ def store_submission(submission: Submission, *, with_it: Callable[[], None] | No
             raise
         raise AlreadySent(earlier) from None
     return sent
-
-
-_SQLITE_WRITER = threading.Lock()
-
-
-@contextmanager
-def _one_writer_at_a_time() -> Iterator[None]:
-    """On SQLite, let this process's senders take turns before the transaction starts.
-
-    SQLite admits one writer; the others wait in its busy handler, which sleeps and retries
-    (after 1, 2, 5, 10, 15 … ms), so under a threaded server senders often sleep on while the
-    write lock is already free. A lock here hands the write over at once. Writers in other
-    processes still meet SQLite's own wait; PostgreSQL queues waiters by itself. Never taken
-    inside a transaction, which may hold SQLite's lock already (that order could deadlock).
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with _SQLITE_WRITER:
-        yield
 
 
 def _store(submission: Submission) -> Sent:
