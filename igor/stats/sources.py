@@ -1,4 +1,5 @@
-"""Where the figures' numbers come from: one grouped query per figure and period, all units.
+"""Where the figures' numbers come from: grouped queries per period, all units (the figures
+that read the same table share one pass, igor.stats.passes).
 
 Each function returns {unit id: value} for every unit with data in the period; the formulas
 module pools units and the dashboard picks what the viewer may see. Reading aggregates of every
