@@ -1,4 +1,5 @@
-"""Where the figures' numbers come from: one grouped query per figure and period, all units.
+"""Where the figures' numbers come from: grouped queries per period, all units (the figures
+that read the same table share one pass, igor.stats.passes).
 
 Each function returns {unit id: value} for every unit with data in the period; the formulas
 module pools units and the dashboard picks what the viewer may see. Reading aggregates of every
@@ -9,19 +10,18 @@ sees it (rule A6), and a unit's own figures go only to its own staff (igor.stats
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count as DbCount
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from igor.audit.models import ChainHead
 from igor.cases.models import Case, CaseStatus, Incident, Party, PartyRole
 from igor.people.models import Person
 from igor.sharing.grounds import StatutoryGround
 from igor.sharing.models import IN_FORCE, BasisKind, EndReason, SharingBasis
-from igor.stats import formulas
+from igor.stats import formulas, passes
 from igor.stats.formulas import ClosedCase, Count, LaterIncident, Share, Value
 from igor.stats.periods import STOCKHOLM, Period, add_months, local_date
 
@@ -52,7 +52,7 @@ def _shares(queryset: QuerySet[Any], unit_field: str, hit: Q) -> Result:
 
 
 def cases_opened(period: Period, today: datetime.date) -> Result:
-    return _counts(Case.objects.filter(_in(period, "opened_at")), "unit_id")
+    return passes.counts(passes.opened_cases(period, today, data_version()), "opened")
 
 
 def cases_closed(period: Period, today: datetime.date) -> Result:
@@ -60,39 +60,32 @@ def cases_closed(period: Period, today: datetime.date) -> Result:
 
 
 def cases_without_police_report(period: Period, today: datetime.date) -> Result:
-    reported = Incident.objects.filter(case_id=OuterRef("pk")).exclude(police_report_number="")
-    opened = Case.objects.filter(_in(period, "opened_at")).annotate(reported=Exists(reported))
-    return _shares(opened, "unit_id", Q(reported=False))
-
-
-def _parties(period: Period, role: str) -> QuerySet[Party]:
-    return Party.objects.filter(role=role).filter(_in(period, "case__opened_at"))
+    return passes.shares(passes.opened_cases(period, today, data_version()), "unreported", "opened")
 
 
 def victims_new(period: Period, today: datetime.date) -> Result:
-    return _counts(_parties(period, PartyRole.VICTIM), "case__unit_id", "person_id")
+    found = passes.new_parties(period, data_version())[PartyRole.VICTIM]
+    return {unit: Count(n) for unit, n in found.items()}
 
 
 def perpetrators_new(period: Period, today: datetime.date) -> Result:
-    return _counts(_parties(period, PartyRole.PERPETRATOR), "case__unit_id", "person_id")
+    found = passes.new_parties(period, data_version())[PartyRole.PERPETRATOR]
+    return {unit: Count(n) for unit, n in found.items()}
 
 
 # --- Incidents ---------------------------------------------------------------------------------
 
 
 def incidents(period: Period, today: datetime.date) -> Result:
-    return _counts(Incident.objects.filter(_in(period, "occurred_at")), "case__unit_id")
+    return passes.counts(passes.incidents_in(period, data_version()), "n")
 
 
 def incidents_reported(period: Period, today: datetime.date) -> Result:
-    rows = Incident.objects.filter(_in(period, "occurred_at"))
-    return _shares(rows, "case__unit_id", ~Q(police_report_number=""))
+    return passes.shares(passes.incidents_in(period, data_version()), "reported", "n")
 
 
 def incidents_with_children(period: Period, today: datetime.date) -> Result:
-    rows = Incident.objects.filter(_in(period, "occurred_at"))
-    children = Q(children_present=True) | Q(children_saw=True) | Q(children_heard=True)
-    return _shares(rows, "case__unit_id", children)
+    return passes.shares(passes.incidents_in(period, data_version()), "children", "n")
 
 
 # --- Sharing -----------------------------------------------------------------------------------
@@ -219,7 +212,7 @@ def data_version() -> str:
     return f"{head[0]}-{head[1]}" if head else "0"
 
 
-@functools.lru_cache(maxsize=8)
+@passes.remembered
 def _reoffending_rows(
     period: Period, version: str
 ) -> tuple[dict[int, list[tuple[int, ClosedCase]]], list[LaterIncident]]:
@@ -238,7 +231,7 @@ VARIANTS: tuple[formulas.Variant, ...] = tuple(
 )
 
 
-@functools.lru_cache(maxsize=8)
+@passes.remembered
 def _reoffending_shares(
     period: Period, today: datetime.date, version: str
 ) -> dict[int, dict[formulas.Variant, Value]]:

@@ -13,24 +13,20 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Case as SqlCase
 from django.db.models import Count as DbCount
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models import Value as Literal
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 
 from igor.audit.models import AuditEvent
-from igor.cases.models import Case, Incident, PartyRole
+from igor.cases.models import PartyRole
 from igor.risk.models import MeasureStatus, ProtectiveMeasure
+from igor.stats import passes
 from igor.stats.formulas import Breakdown, Count, Durations, Share, days_between
 from igor.stats.periods import STOCKHOLM, Period
-from igor.stats.sources import Result, _counts, _in, _shares
+from igor.stats.sources import Result, _counts, _in, data_version
 from igor.support.models import (
     Answer,
     ContactResult,
-    InvestigationStatus,
     Judgment,
-    LegalEvent,
-    LegalEventKind,
     LegalProcess,
     Offer,
     OutreachContact,
@@ -143,25 +139,14 @@ def tip_to_contact_days(period: Period, today: datetime.date) -> Result:
 # --- Cases: the hidden-figure proxy ------------------------------------------------------------
 
 
-class Origin:
-    TIP = "tip"
-    POLICE_REPORT = "police_report"
-    OWN_WORK = "own_work"
+Origin = passes.Origin
 
 
 def cases_by_origin(period: Period, today: datetime.date) -> Result:
     """A tip linked no later than the case was opened comes first; then a police report on any
     incident; else the unit found the case by its own outreach and contacts."""
-    tip = Tip.objects.filter(case_id=OuterRef("pk"), received_at__lte=OuterRef("opened_at"))
-    report = Incident.objects.filter(case_id=OuterRef("pk")).exclude(police_report_number="")
-    cases = Case.objects.filter(_in(period, "opened_at")).annotate(
-        origin=SqlCase(
-            When(Exists(tip), then=Literal(Origin.TIP)),
-            When(Exists(report), then=Literal(Origin.POLICE_REPORT)),
-            default=Literal(Origin.OWN_WORK),
-        )
-    )
-    return _breakdown(cases, "unit_id", "origin")
+    rows = passes.opened_cases(period, today, data_version())
+    return passes.breakdown(rows, (Origin.TIP, Origin.POLICE_REPORT, Origin.OWN_WORK))
 
 
 # --- Outreach: victims and persons using violence ----------------------------------------------
@@ -241,25 +226,12 @@ def offers_before_acceptance(period: Period, today: datetime.date) -> Result:
 def victims_in_investigation(period: Period, today: datetime.date) -> Result:
     """Police cases opened in the period with a legal process: the share with a victim
     interview that has taken place."""
-    interview = LegalEvent.objects.filter(
-        process__case_id=OuterRef("pk"),
-        kind=LegalEventKind.VICTIM_INTERVIEW,
-        at__lt=_end_of(today),
-    )
-    process = LegalProcess.objects.filter(case_id=OuterRef("pk"))
-    cases = (
-        Case.objects.filter(_in(period, "opened_at"))
-        .filter(Exists(process))
-        .annotate(interviewed=Exists(interview))
-    )
-    return _shares(cases, "unit_id", Q(interviewed=True))
+    rows = passes.opened_cases(period, today, data_version())
+    return passes.shares(rows, "interviewed", "process")
 
 
 def cases_to_prosecutor(period: Period, today: datetime.date) -> Result:
-    handed = LegalProcess.objects.filter(case_id=OuterRef("pk")).filter(
-        Q(investigation=InvestigationStatus.WITH_PROSECUTOR) | ~Q(prosecutor_decision="")
-    )
-    return _counts(Case.objects.filter(_in(period, "opened_at")).filter(Exists(handed)), "unit_id")
+    return passes.counts(passes.opened_cases(period, today, data_version()), "handed")
 
 
 def convictions(period: Period, today: datetime.date) -> Result:
