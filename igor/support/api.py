@@ -62,6 +62,7 @@ class OutreachOut(Schema):
     offer_number: int | None
     answer: str
     follow_up_on: datetime.date | None
+    cancelled_at: datetime.datetime | None = None  # a planned contact called off
 
 
 class ReferralOut(Schema):
@@ -130,6 +131,7 @@ def _outreach_out(contact: OutreachContact) -> OutreachOut:
         offer_number=contact.offer_number,
         answer=contact.answer,
         follow_up_on=contact.follow_up_on,
+        cancelled_at=contact.cancelled_at,
     )
 
 

@@ -120,3 +120,35 @@ def test_a_social_worker_assesses_raises_the_level_and_prints_the_plan(site: Sit
     assert "Min säkerhetsplan" in swedish_text and "Väska med pass" in swedish_text
     assert "kanelbulle" not in swedish_text and "kanelbulle" not in arabic_text
     assert "112" in arabic_text and "Min säkerhetsplan" not in arabic_text
+
+
+def test_an_owner_marks_a_conference_action_done_without_javascript(site: Site) -> None:
+    """Issue 6: an agreed action is marked done (who and when) and opened again, as a plain form."""
+    from django.utils import timezone
+
+    from igor.risk import actions as risk_actions
+    from igor.risk.models import ConferenceAction
+
+    case = _case(site)
+    worker = site.personas.social_a
+    conference = risk_actions.create_conference(
+        actor=worker, unit=site.personas.unit_a, kind="huddle", held_on=timezone.localdate()
+    )
+    item = risk_actions.add_to_agenda(actor=worker, conference=conference, case=case, reasons=[])
+    risk_actions.add_conference_action(
+        actor=worker,
+        item=item,
+        description="Ansök om larmpaket",
+        owner=worker,
+        due_on=timezone.localdate(),
+    )
+    page = site.new_page(javascript=False)
+    site.log_in(page, worker)
+    site.goto(page, f"/risk/samrad/{conference.pk}/arenden/{item.pk}/")
+    _submit(site, page, re.compile(r"^Markera som klar\W+Ansök om larmpaket$"))
+    action = ConferenceAction.objects.get()
+    assert action.done_at is not None and action.done_by == worker
+    assert "Åtgärden är markerad som klar." in page.locator("main").inner_text()
+    _submit(site, page, re.compile(r"^Öppna igen\W+Ansök om larmpaket$"))
+    action.refresh_from_db()
+    assert action.done_at is None

@@ -181,3 +181,37 @@ def test_outreach_referral_transport_and_a_shelter_address_the_officer_cannot_se
     assert "Tallstigen" not in page.content() and "Hornsgatan" not in page.content()
     assert page.locator("#id_reason").count() == 0
     assert not site.problems()
+
+
+def test_the_safe_contact_box_comes_before_a_planned_contact_with_her(site: Site) -> None:
+    """Issue 6: her safe-contact rules are on the outreach form, and a contact is not saved
+    before they were shown; the page works without JavaScript."""
+    from igor.risk import actions as risk_actions
+
+    p = site.personas
+    worker = p.social_a
+    woman = people_actions.register_person(
+        actor=worker,
+        unit=p.unit_a,
+        details={"first_name": "Vera", "last_name": "Kodsdotter", "identity_kind": "none"},
+    )
+    case = case_actions.open_case(actor=worker, unit=p.unit_a, details={"title": "Stöd, Vera"})
+    case_actions.add_party(actor=worker, case=case, person=woman, role="victim")
+    risk_actions.save_safe_contact(
+        actor=worker,
+        person=woman,
+        details={"safe_times": "Vardagar 9–11", "code_word": "Kanelbulle", "sms_allowed": False},
+    )
+    page = site.new_page(javascript=False)
+    site.log_in(page, worker)
+    site.goto(page, f"/stod/arenden/{case.pk}/uppsok/planera/")
+    site.check(page)
+    page.locator("#id_person").select_option(str(woman.pk))
+    page.locator("#id_method").select_option("phone")
+    page.locator("#id_planned_for").fill(_moment(datetime.timedelta(days=1)))
+    _submit(site, page)
+    main = page.locator("main").inner_text()
+    assert "Innan du tar kontakt" in main and "Kanelbulle" in main and "Skicka inga sms." in main
+    assert not OutreachContact.objects.exists()
+    _submit(site, page)
+    assert OutreachContact.objects.get().person == woman
