@@ -122,8 +122,8 @@ def _close(covers: frozenset[str]) -> frozenset[str]:
     return covers | {REQUIRES[c] for c in covers if c in REQUIRES}
 
 
-# How many histories of how many steps: a quick run by default, at least 200 × 50 in CI (.ci/run
-# sets IGOR_POLICY_HISTORIES=200x50).
+# How many histories of how many steps: a quick run by default, more in `make test` and CI (.ci/run
+# sets IGOR_POLICY_HISTORIES and says why), 200 × 50 in `make policy-histories`.
 HISTORY_EXAMPLES, HISTORY_STEPS = (
     int(n) for n in os.environ.get("IGOR_POLICY_HISTORIES", "40x15").split("x")
 )
