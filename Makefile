@@ -8,8 +8,8 @@ DEMO_PERSONS ?= 2000
 # pytest-xdist workers; browser tests run in their own pass.
 WORKERS ?= 2
 # Random histories × steps of the access policy's property test (tests/test_policy_histories.py)
-# in `make test`, as in CI (.ci/run, which says why not 200x50); a bare pytest run does 40x15.
-IGOR_POLICY_HISTORIES ?= 100x50
+# in `make test`, as in CI (.ci/run); a bare pytest run does 40x15.
+IGOR_POLICY_HISTORIES ?= 200x50
 export IGOR_POLICY_HISTORIES
 
 .PHONY: run test policy-histories lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto bench-matching bench-tips demo-big messages clean
@@ -56,7 +56,7 @@ test: lint typecheck migrations-check pytest
 
 # The access policy's property test alone at full size: 200 random histories of 50 steps.
 policy-histories: $(VENV)/.installed-dev
-	IGOR_TESTING=1 IGOR_POLICY_HISTORIES=200x50 $(BIN)/pytest -p no:xdist -q tests/test_policy_histories.py
+	IGOR_TESTING=1 IGOR_POLICY_HISTORIES=400x50 $(BIN)/pytest -n $(WORKERS) -q tests/test_policy_histories.py
 
 bench: bench-pages bench-crypto bench-matching bench-tips
 

@@ -127,6 +127,17 @@ def _close(covers: frozenset[str]) -> frozenset[str]:
 HISTORY_EXAMPLES, HISTORY_STEPS = (
     int(n) for n in os.environ.get("IGOR_POLICY_HISTORIES", "40x15").split("x")
 )
+# The histories are split over a few test items so that the test runner's workers share them
+# (one long item would keep one core busy while the other idles); each item draws its own.
+HISTORY_SHARDS = max(1, min(4, HISTORY_EXAMPLES // 25))
+
+
+def _examples_in(shard: int) -> int:
+    """This item's share of the histories: together the items run exactly HISTORY_EXAMPLES."""
+    share, extra = divmod(HISTORY_EXAMPLES, HISTORY_SHARDS)
+    return share + (1 if shard < extra else 0)
+
+
 # The clock starts an hour ahead of the real one, so every moment an action stamps with the real
 # time (a statutory basis's start, a withdrawal) lies in the simulated past.
 LEAD = datetime.timedelta(hours=1)
@@ -813,14 +824,15 @@ def _opens(loader: Any, user: User, pk: int, **kwargs: Any) -> bool:
     return True
 
 
+@pytest.mark.parametrize("shard", range(HISTORY_SHARDS))
 def test_it_never_shows_a_row_without_a_covering_basis_at_that_moment(
-    personas: Personas,
+    personas: Personas, shard: int
 ) -> None:
     rows = _build_rows(personas)
     run_state_machine_as_test(
         lambda: PolicyHistory(rows),
         settings=settings(
-            max_examples=HISTORY_EXAMPLES,
+            max_examples=_examples_in(shard),
             stateful_step_count=HISTORY_STEPS,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
