@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,3 +25,30 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _skipped_browser_tests:
             print(f"  {nodeid}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def _triggers_back_on(django_db_blocker: Any) -> Iterator[None]:
+    """Requested before the database fixture, so this teardown runs after its flush: the
+    connection's append-only triggers count again for the tests that follow on it."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+@pytest.fixture
+def committed_db(_triggers_back_on: None, transactional_db: None) -> Iterator[None]:
+    """Real commits (on_commit runs, other processes see the rows), emptied afterwards.
+
+    The audit tables refuse TRUNCATE by trigger on PostgreSQL, so the flush after the test runs
+    with the triggers off (this teardown runs before the flush) and they are back on after it.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")

@@ -205,19 +205,6 @@ def _leaks(copies: list[tuple[str, bytes]], written: dict[str, str]) -> list[str
     return leaks
 
 
-@pytest.fixture
-def committed_db(transactional_db: None) -> Iterator[None]:
-    """Committed rows (pg_dump reads from another process), emptied afterwards.
-
-    The audit tables refuse TRUNCATE by trigger on PostgreSQL; the flush after the test runs
-    with triggers off (this fixture's teardown runs before the flush).
-    """
-    yield
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
-
-
 def test_no_plaintext_of_any_encrypted_field_is_in_the_database(
     committed_db: None, tmp_path: Path
 ) -> None:

@@ -4,7 +4,6 @@ draft and the anonymous session change (igor.tips.session_store). A replay finds
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,27 +16,6 @@ from igor.audit.models import AuditEvent
 from igor.tips import actions, session
 from igor.tips.models import Draft, Kind, ReceiptHandover, Tip
 from igor.tips.tests.make import TipWorld, Visitor
-
-
-@pytest.fixture
-def _triggers_back_on(django_db_blocker: Any) -> Iterator[None]:
-    """Set up before the database fixture, so this teardown runs after its flush: the
-    connection's triggers count again for the tests that follow."""
-    yield
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-
-
-@pytest.fixture
-def committed(_triggers_back_on: None, transactional_db: None) -> Iterator[None]:
-    """Real commits (on_commit runs), emptied afterwards. The audit tables refuse TRUNCATE by
-    trigger on PostgreSQL, so the flush after the test runs with triggers off (this teardown
-    runs before the flush)."""
-    yield
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
 
 
 def _walk_to_the_send(visitor: Visitor) -> None:
@@ -71,7 +49,7 @@ def _stored_session(visitor: Visitor) -> dict[str, Any]:
 
 
 def test_the_send_commits_the_tip_its_event_and_the_session_change_together(
-    committed: None, world: TipWorld
+    committed_db: None, world: TipWorld
 ) -> None:
     visitor = Visitor()
     _walk_to_the_send(visitor)
@@ -103,7 +81,7 @@ def test_a_replayed_submission_key_finds_the_first_tip(world: TipWorld) -> None:
 
 
 def test_a_replay_in_its_own_transaction_adds_no_tip_and_no_event(
-    committed: None, world: TipWorld
+    committed_db: None, world: TipWorld
 ) -> None:
     key = secrets.token_urlsafe(32)
     first = _submit(world, key)
