@@ -373,7 +373,8 @@ def _shared_entries(
 ) -> list[CalendarEntry]:
     """The other organisation's coming visits, transports, interviews and court dates in the
     user's units, each only while a basis covers its category (or break-the-glass opened the
-    case): a case basis finds the candidates, the basis covering its part's sharing category decides per case."""
+    case): a case basis finds the candidates, and a basis covering the sharing category of the
+    row's part decides per case."""
     shares = scope.active_bases().filter(covers_cases=True)
     if not scope.glass_cases and not shares.exists():
         return []  # the common case: one query, not three
