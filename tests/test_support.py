@@ -214,6 +214,8 @@ def _share_everything(d: Dyad) -> None:
             "covers_person": True,
             "covers_cases": True,
             "covers_incidents": True,
+            "covers_risk_assessment": True,
+            "covers_safety_plan": True,
             "covers_support": True,
             "covers_journal": True,
         },
@@ -563,7 +565,7 @@ def test_the_calendar_shows_the_other_organisations_rows_only_under_a_basis(dyad
     """Issue 7: the other organisation's visits and court dates, marked with it, per category."""
     d = dyad
     _busy_case(d, 3)  # not shared
-    case = _share_busy_case(d, 4, covers_journal=True)  # support rows, not the legal process
+    case = _share_busy_case(d, 4, covers_support=True)  # support rows, not the legal process
     client = logged_in(d.p.social_a)
     before = Disclosure.objects.filter(actor=d.p.social_a).count()
     body = client.get(reverse("support:calendar")).content.decode()
@@ -583,10 +585,10 @@ def test_the_calendar_shows_the_other_organisations_rows_only_under_a_basis(dyad
 
 def test_the_calendar_costs_a_bounded_number_of_queries_with_shared_rows(dyad: Dyad) -> None:
     client = logged_in(dyad.p.social_a)
-    _share_busy_case(dyad, 0, covers_journal=True, covers_incidents=True)
+    _share_busy_case(dyad, 0, covers_support=True, covers_incidents=True)
     few = _queries(client, reverse("support:calendar"))
     for n in range(1, 6):
-        _share_busy_case(dyad, n, covers_journal=True, covers_incidents=True)
+        _share_busy_case(dyad, n, covers_support=True, covers_incidents=True)
     many = _queries(client, reverse("support:calendar"))
     # Each shared case costs its basis lookups and one disclosure, never more.
     from igor.support.access import SHARED_CALENDAR_LIMIT
