@@ -1027,9 +1027,7 @@ EVENTS: dict[str, list[tuple[str, str]]] = {
     "support.update_provider": [("update", "provider")],
     "support.plan_outreach": [("create", "outreach_contact")],
     "support.edit_planned_outreach": [("update", "outreach_contact")],
-    # "cancel" is not one of igor.audit.models.Verb: the log shows it untranslated and its event
-    # filter cannot select it.
-    "support.cancel_planned_outreach": [("cancel", "outreach_contact")],
+    "support.cancel_planned_outreach": [("update", "outreach_contact")],
     "support.record_outreach": [("create", "outreach_contact"), ("create", "task")],
     "support.send_referral": [("create", "referral"), ("create", "task")],
     "support.edit_referral": [("update", "referral")],

@@ -77,7 +77,9 @@ def test_a_cancelled_contact_stays_on_record_but_leaves_the_calendar(dyad: Dyad)
     assert client.post(cancel).status_code == 302
     contact.refresh_from_db()
     assert contact.is_cancelled and not contact.is_planned
-    assert AuditEvent.objects.filter(object_type="outreach_contact", verb="cancel").exists()
+    assert AuditEvent.objects.filter(
+        object_type="outreach_contact", verb="update", purpose="cancel planned outreach"
+    ).exists()
     assert client.post(cancel).status_code == 404  # once only
     edit = reverse("support:edit_outreach", args=[dyad.police_case.pk, contact.pk])
     assert client.get(edit).status_code == 404

@@ -19,6 +19,14 @@ class Verb(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     TOKEN = "token", _("API token")
     WITHDRAW = "withdraw", _("Withdrew")
+    APPROVE = "approve", _("Approved")
+    CLOSE = "close", _("Closed")
+    REOPEN = "reopen", _("Reopened")
+    DELETE = "delete", _("Deleted")
+    LINK = "link", _("Linked")
+    UNLINK = "unlink", _("Unlinked")
+    MERGE = "merge", _("Merged")
+    UNDO_MERGE = "undo_merge", _("Undid a merge")
 
 
 class AuditEvent(models.Model):

@@ -304,15 +304,16 @@ def cancel_planned_outreach(
     contact = _planned_for_edit(actor, contact)
     contact.cancelled_at = timezone.now()
     contact.save(update_fields=["cancelled_at"])
-    _audit(
+    _audit(  # an update of the contact (the audit log's verbs are a closed list)
         actor,
-        "cancel",
+        "update",
         "outreach_contact",
         contact,
         contact.case,
         acting_role,
         "cancel planned outreach",
         contact.person_id,
+        {"changed": ["cancelled_at"], "cancelled": True},
     )
     return contact
 
