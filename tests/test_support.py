@@ -17,6 +17,8 @@ from igor.audit.models import AuditEvent, Disclosure
 from igor.cases import actions as cases
 from igor.cases.models import Case
 from igor.people.models import Person
+from igor.risk import actions as risk
+from igor.risk.tests.helpers import all_no
 from igor.sharing import actions as sharing
 from igor.sharing.models import SharingBasis
 from igor.support import actions as support
@@ -532,7 +534,7 @@ def test_daily_work_pages_cost_the_same_number_of_queries_however_many_rows(
         _busy_case(dyad, n)
     many = _queries(client, reverse(name))
     assert many == few
-    assert few <= 20
+    assert few <= 21
 
 
 def test_the_calendar_shows_the_coming_visits_court_dates_and_tasks(dyad: Dyad) -> None:
@@ -542,6 +544,27 @@ def test_the_calendar_shows_the_coming_visits_court_dates_and_tasks(dyad: Dyad) 
     # Social services' calendar does not show police rows.
     other = logged_in(dyad.p.social_a).get(reverse("support:calendar")).content.decode()
     assert "K700-26" not in other and "Man7" not in other
+
+
+def test_the_calendar_reminds_of_the_risk_reassessments_falling_due(dyad: Dyad) -> None:
+    """Issue 7: reminders from reassessments. A high level is reviewed after two weeks; an
+    assessment a week old falls due within the calendar's two weeks, for its organisation only."""
+    risk.assess_with_instrument(
+        actor=dyad.p.social_a,
+        case=dyad.social_case,
+        person=dyad.woman,
+        instrument_key="igor-screening@1",
+        answers=all_no(),
+        level="high",
+        rationale="Hot om att döda.",
+        assessed_on=timezone.localdate() - datetime.timedelta(days=7),
+    )
+    due = timezone.localdate() + datetime.timedelta(days=7)
+    body = logged_in(dyad.p.social_a).get(reverse("support:calendar")).content.decode()
+    assert due.strftime("%Y-%m-%d") in body and "Ny riskbedömning ska göras" in body
+    assert reverse("risk:case", args=[dyad.social_case.pk]) in body
+    other = logged_in(dyad.p.police_a).get(reverse("support:calendar")).content.decode()
+    assert "Ny riskbedömning ska göras" not in other
 
 
 def _share_busy_case(d: Dyad, n: int, **scope: bool) -> Case:

@@ -384,20 +384,9 @@ def overview(user: User) -> Overview:
     today = timezone.localdate()
     scope = policy.scope_for(user)
     cases = cases_with_risk_visible_to(user, scope).exclude(status="closed")
-    assessments = (
-        Assessment.objects.filter(case__in=cases)
-        .exclude(source=Source.VICTIM)
-        .select_related("case", "organisation")
-        .order_by("case_id", "-assessed_on", "-recorded_at", "-id")
-    )
-    latest: dict[int, Assessment] = {}
-    for assessment in assessments[: OVERVIEW_LIMIT * 20]:
-        latest.setdefault(assessment.case_id, assessment)
     overdue, soon = [], []
-    for assessment in latest.values():
-        level = assessment.effective_level
-        due = rules.review_due(level, assessment.assessed_on, config.review_days())
-        row = (assessment.case, level, due)
+    for row in _reviews(cases):
+        due = row[2]
         if rules.is_overdue(due, today):
             overdue.append(row)
         elif due <= today + datetime.timedelta(days=7):
@@ -424,6 +413,36 @@ def overview(user: User) -> Overview:
     )
     key = lambda row: row[2]  # noqa: E731
     return Overview(sorted(overdue, key=key), sorted(soon, key=key), expiring, flagged, pending)
+
+
+def _reviews(cases: QuerySet[Case]) -> list[tuple[Case, str, datetime.date]]:
+    """When each case's latest professional assessment is due for review, by its level."""
+    assessments = (
+        Assessment.objects.filter(case__in=cases)
+        .exclude(source=Source.VICTIM)
+        .select_related("case", "organisation")
+        .order_by("case_id", "-assessed_on", "-recorded_at", "-id")
+    )
+    latest: dict[int, Assessment] = {}
+    for assessment in assessments[: OVERVIEW_LIMIT * 20]:
+        latest.setdefault(assessment.case_id, assessment)
+    rows = []
+    for assessment in latest.values():
+        level = assessment.effective_level
+        due = rules.review_due(level, assessment.assessed_on, config.review_days())
+        rows.append((assessment.case, level, due))
+    return rows
+
+
+def reviews_due(
+    scope: policy.Scope, first: datetime.date, last: datetime.date
+) -> list[tuple[Case, str, datetime.date]]:
+    """Reassessments of the user's own organisation's open cases that fall due from `first` up
+    to (not including) `last`: the reminders in the daily-work calendar (one query)."""
+    if not scope.works_with_cases:
+        return []
+    cases = Case.objects.filter(scope.own()).exclude(status="closed")
+    return [row for row in _reviews(cases) if first <= row[2] < last]
 
 
 def flagged_cases(user: User, cases: QuerySet[Case]) -> list[tuple[Case, list[rules.Flag]]]:

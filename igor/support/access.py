@@ -30,11 +30,13 @@ from typing import Any
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from igor.accounts.models import User
 from igor.accounts.roles import Cap
 from igor.cases.models import Case, CaseStatus, Party, PartyRole
 from igor.people.models import Person
+from igor.risk import access as risk_access
 from igor.sharing import policy
 from igor.support.models import (
     HOUSING_KINDS,
@@ -317,8 +319,9 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def calendar(user: User, first: datetime.date, days: int) -> list[CalendarEntry]:
-    """The coming outreach visits, transports, interviews, court dates and tasks of the user's
-    organisation in the user's units (four queries, whatever the number of rows)."""
+    """The coming outreach visits, transports, interviews, court dates, tasks and risk
+    reassessments of the user's organisation in the user's units (five queries, whatever the
+    number of rows)."""
     scope = policy.scope_for(user)
     if not scope.works_with_cases:
         return []
@@ -359,6 +362,12 @@ def calendar(user: User, first: datetime.date, days: int) -> list[CalendarEntry]
         .select_related("case", "assignee")
     )
     entries += [CalendarEntry(t.due_on, "task", t.title, t.case, None, t) for t in due]
+    entries += [
+        CalendarEntry(day, "reassessment", str(_("Risk reassessment due")), case, None, level)
+        for case, level, day in risk_access.reviews_due(
+            scope, first, first + datetime.timedelta(days=days)
+        )
+    ]
     entries += _shared_entries(scope, start, end)
     return sorted(entries, key=lambda e: (e.day, _time_of(e.at), e.kind))
 
