@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 
 
 def _submit(site: Site, page, button_text: str | re.Pattern[str]) -> None:
-    page.get_by_role("button", name=button_text).click()
+    # An exact name for plain text: "Sök" must not also pick "Sök kandidater".
+    exact = isinstance(button_text, str)
+    page.get_by_role("button", name=button_text, exact=exact).click()
     page.wait_for_load_state("load")
     site.check(page)
 
@@ -94,7 +96,7 @@ def test_it_takes_a_case_from_login_to_a_corrected_journal_entry(site: Site) -> 
     with page.expect_response(
         lambda r: r.url.endswith("/personer/") and r.request.method == "POST"
     ):
-        page.get_by_role("button", name="Sök").click()
+        page.get_by_role("button", name="Sök", exact=True).click()
     page.locator("#results table").wait_for()
     page.wait_for_function("() => document.activeElement.hasAttribute('data-focus-after-swap')")
     page.wait_for_function(

@@ -85,6 +85,7 @@ def test_outreach_referral_transport_and_a_shelter_address_the_officer_cannot_se
             "covers_person": True,
             "covers_cases": True,
             "covers_incidents": True,
+            "covers_support": True,
             "covers_journal": True,
         },
         valid_until=None,
