@@ -12,7 +12,6 @@ PDFs, the conference agenda, escalation flags, the API) asks `covered` or `basis
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -62,10 +61,7 @@ def basis_flag(kind: str) -> str:
 
 def covered(access: policy.Access[Case], kind: str) -> policy.Access[Case] | None:
     """The case access narrowed to this kind of risk data: the basis that covers it, or None."""
-    if not access.cross_wall or access.break_glass:
-        return access
-    basis = access.scope.bases_for(basis_category(kind)).get(access.obj.pk)
-    return dataclasses.replace(access, basis=basis) if basis else None
+    return policy.narrowed_to_category(access, basis_category(kind))
 
 
 def case_for(

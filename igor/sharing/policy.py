@@ -20,6 +20,7 @@ Missing and forbidden rows look the same (Http404).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -479,6 +480,16 @@ def sees_person_category(access: Access[Person], category: str) -> bool:
         or access.break_glass
         or access.obj.pk in access.scope.bases_for(category)
     )
+
+
+def narrowed_to_category(access: Access[M], category: str) -> Access[M] | None:
+    """The access narrowed to rows of one category: own rows and break-the-glass unchanged;
+    across the wall carrying the basis that covers the category (so the disclosure names it),
+    or None when no basis covers it."""
+    if not access.cross_wall or access.break_glass:
+        return access
+    basis = access.scope.bases_for(category).get(access.obj.pk)
+    return dataclasses.replace(access, basis=basis) if basis else None
 
 
 def category_basis(access: Access[Any], category: str) -> SharingBasis | None:

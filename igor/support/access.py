@@ -22,7 +22,6 @@ violence (rule A5), and only on an explicit, logged reveal.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,11 +74,10 @@ def sees_category(access: policy.Access[Case], category: str) -> bool:
 def case_for(user: User, pk: int, category: str = SUPPORT) -> policy.Access[Case]:
     """The case if the user may see its rows of this category; else Http404. Across the wall the
     access carries the basis that covers the category, so the disclosure names that basis."""
-    access = policy.get_case_for(user, pk)
-    if not sees_category(access, category):
+    access = policy.narrowed_to_category(policy.get_case_for(user, pk), sharing_category(category))
+    if access is None:
         raise Http404
-    basis = policy.category_basis(access, sharing_category(category))
-    return dataclasses.replace(access, basis=basis) if basis else access
+    return access
 
 
 def case_for_edit(user: User, pk: int) -> Case:
