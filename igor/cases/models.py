@@ -80,6 +80,9 @@ class Case(models.Model):
             models.Index(
                 fields=["organisation", "unit", "status", "opened_at"], name="case_scope_status"
             ),
+            # The figures' daily summaries recount one day at a time (igor.stats.summaries).
+            models.Index(fields=["opened_at"], name="case_opened"),
+            models.Index(fields=["closed_at"], name="case_closed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -169,6 +172,8 @@ class Incident(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
+        # The figures' daily summaries recount one day at a time (igor.stats.summaries).
+        indexes = [models.Index(fields=["occurred_at"], name="incident_occurred")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.occurred_at:%Y-%m-%d}"

@@ -231,6 +231,7 @@ def merge_persons(
         Party.objects.filter(person=merged).exclude(case_id__in=taken).values_list("pk", flat=True)
     )
     Party.objects.filter(pk__in=moving).update(person=survivor)
+    _cases_changed(moving)
     merged.merged_into = survivor
     merged.updated_at = timezone.now()
     merged.save(update_fields=["merged_into", "updated_at"])
@@ -265,6 +266,7 @@ def undo_merge(*, actor: User, merge: PersonMerge, acting_role: str = "") -> Per
     Party.objects.filter(pk__in=merge.moved_party_ids, person_id=merge.survivor_id).update(
         person=merged
     )
+    _cases_changed(merge.moved_party_ids)
     merged.merged_into = None
     merged.updated_at = timezone.now()
     merged.save(update_fields=["merged_into", "updated_at"])
@@ -373,3 +375,10 @@ def save_match_model(
         data={"random_pairs": random_pairs, "candidate_pairs": candidate_pairs},
     )
     return estimate
+
+
+def _cases_changed(party_ids: list[int]) -> None:
+    """A bulk update sends no signals: tell the figures' daily summaries which cases changed."""
+    from igor.stats.summaries import mark_cases
+
+    mark_cases(Party.objects.filter(pk__in=party_ids).values_list("case_id", flat=True))

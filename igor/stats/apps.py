@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     label = "stats"
     verbose_name = "Statistics"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from igor.stats import summaries
+
+        summaries.connect_signals()

@@ -138,3 +138,64 @@ class Extract(models.Model):
     @property
     def filename(self) -> str:
         return f"igor-study-{self.study_id}-extract-{self.pk}.zip"
+
+
+# --- Daily summaries (igor.stats.summaries) ------------------------------------------------------
+
+
+class DailyCount(models.Model):
+    """One counter of one source for one unit and one local day: the pre-aggregated rows the
+    dashboard sums over a period instead of reading every case. Derived data only: rebuilt from
+    the case rows at any time (`igor stats_rebuild`) and checked against them (`stats_verify`)."""
+
+    source = models.CharField(max_length=20)
+    day = models.DateField()
+    unit_id = models.BigIntegerField()
+    counter = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "day"], name="stats_daily_source_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "day", "unit_id", "counter"], name="stats_daily_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.day} unit {self.unit_id} {self.counter}={self.n}"
+
+
+class ChangedCase(models.Model):
+    """A case whose rows changed since the summaries were last brought up to date: written in
+    the transaction of the change (signals on the source models), consumed by `refresh`."""
+
+    case_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} changed"
+
+
+class CaseFootprint(models.Model):
+    """The days and persons through which a case counted in the summaries when they were last
+    brought up to date: what must be recounted if the case changes or disappears."""
+
+    case_id = models.BigIntegerField(primary_key=True)
+    organisation_id = models.BigIntegerField()
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True)
+    incident_days = models.JSONField(default=list)
+    perpetrators = models.JSONField(default=list)  # person keys (igor.stats.sources.person_key)
+
+    def __str__(self) -> str:
+        return f"footprint of case {self.case_id}"
+
+
+class SummaryState(models.Model):
+    """One row: whether the summaries have been built; its lock serialises the refreshes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    built = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return "summaries built" if self.built else "summaries not built"

@@ -1,13 +1,11 @@
-"""One grouped query per source table and period, shared by every figure that reads that table.
+"""One pass per source and period, shared by every figure that reads it.
 
 The dashboard shows about ten figures about the cases opened in a period (how many, how many had
 no police report, where they came from, how many reached the prosecutor, …) and three about the
-incidents of a period. Asking the database once per figure reads the same rows ten times; here one
-query reads a period's cases once and counts every figure's numerator and denominator at once
-(conditional counts, `COUNT(*) FILTER (WHERE …)`), and likewise for the incidents and the parties.
+incidents of a period. Their counters come from the daily summaries (igor.stats.summaries): one
+query sums a period's days, and every figure of that source reads the same sums. The counters a
+case adds to are defined once, in `opened_counters`; the summaries count each day with it.
 
-Correct by construction: every pass reads the rows at request time, the same rows and conditions
-the one-figure-one-query definitions used (the data dictionary's formulas); nothing is stored.
 Within a request the figures of one period share a pass through a memo keyed by the audit chain
 head (`sources.data_version`), which every action moves in the transaction of its write, so a
 pass is never reused after a change. `forget()` empties the memos (the benchmark's cold runs).
@@ -20,14 +18,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import Count as DbCount
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from igor.cases.models import Case, Incident, Party, PartyRole
+from igor.cases.models import PartyRole
 from igor.stats.formulas import Breakdown, Count, Share, Value
 from igor.stats.periods import STOCKHOLM, Period
-from igor.support.models import InvestigationStatus, LegalEvent, LegalEventKind, LegalProcess
-from igor.tips.models import Tip
 
 Result = dict[int, Value]
 Rows = dict[int, dict[str, int]]  # unit id → counter → number
@@ -66,41 +61,11 @@ class Origin:
 
 @remembered
 def opened_cases(period: Period, today: datetime.date, version: str) -> Rows:
-    """The counters of the cases opened in the period, by unit, in one pass."""
-    reported = Exists(
-        Incident.objects.filter(case_id=OuterRef("pk")).exclude(police_report_number="")
-    )
-    tip = Exists(Tip.objects.filter(case_id=OuterRef("pk"), received_at__lte=OuterRef("opened_at")))
-    process = Exists(LegalProcess.objects.filter(case_id=OuterRef("pk")))
-    handed = Exists(
-        LegalProcess.objects.filter(case_id=OuterRef("pk")).filter(
-            Q(investigation=InvestigationStatus.WITH_PROSECUTOR) | ~Q(prosecutor_decision="")
-        )
-    )
-    interviewed = Exists(
-        LegalEvent.objects.filter(
-            process__case_id=OuterRef("pk"),
-            kind=LegalEventKind.VICTIM_INTERVIEW,
-            at__lt=_end_of(today),
-        )
-    )
-    cases = Case.objects.filter(_in(period, "opened_at")).annotate(
-        has_report=reported,
-        has_tip=tip,
-        has_process=process,
-        was_handed=handed,
-        was_interviewed=interviewed,
-    )
-    # Grouped by the flags themselves, so each subquery is evaluated once per case (a filtered
-    # count per counter would evaluate it once per counter); at most 32 groups per unit.
-    flags = ("has_report", "has_tip", "has_process", "was_handed", "was_interviewed")
-    groups = cases.order_by().values("unit_id", *flags).annotate(n=DbCount("pk"))
-    found: Rows = {}
-    for group in groups:
-        row = found.setdefault(group["unit_id"], dict.fromkeys(OPENED_COUNTERS, 0))
-        for counter in _opened_counters(*(bool(group[flag]) for flag in flags)):
-            row[counter] += group["n"]
-    return found
+    """The counters of the cases opened in the period, by unit, summed from the daily summaries
+    (igor.stats.summaries, which counts each day with `opened_counters`)."""
+    from igor.stats import summaries
+
+    return summaries.opened(period, today, OPENED_COUNTERS)
 
 
 OPENED_COUNTERS = (
@@ -115,7 +80,7 @@ OPENED_COUNTERS = (
 )
 
 
-def _opened_counters(
+def opened_counters(
     report: bool, tip: bool, process: bool, handed: bool, interviewed: bool
 ) -> list[str]:
     """The counters an opened case adds to: the figures' definitions, written once."""
@@ -135,35 +100,23 @@ def _opened_counters(
 
 @remembered
 def incidents_in(period: Period, version: str) -> Rows:
-    """The counters of the incidents that occurred in the period, by their case's unit."""
-    children = Q(children_present=True) | Q(children_saw=True) | Q(children_heard=True)
-    rows = (
-        Incident.objects.filter(_in(period, "occurred_at"))
-        .order_by()
-        .values("case__unit_id")
-        .annotate(
-            n=DbCount("pk"),
-            reported=DbCount("pk", filter=~Q(police_report_number="")),
-            children=DbCount("pk", filter=children),
-        )
-    )
-    return {row.pop("case__unit_id"): row for row in rows}
+    """The counters of the incidents that occurred in the period, by their case's unit, summed
+    from the daily summaries."""
+    from igor.stats import summaries
+
+    return summaries.incidents(period)
 
 
 @remembered
 def new_parties(period: Period, version: str) -> dict[str, dict[int, int]]:
-    """Distinct victims and perpetrators of the cases opened in the period: role → unit → n."""
-    rows = (
-        Party.objects.filter(role__in=[PartyRole.VICTIM, PartyRole.PERPETRATOR])
-        .filter(_in(period, "case__opened_at"))
-        .order_by()
-        .values_list("role", "case__unit_id")
-        .annotate(n=DbCount("person_id", distinct=True))
-    )
-    found: dict[str, dict[int, int]] = {PartyRole.VICTIM: {}, PartyRole.PERPETRATOR: {}}
-    for role, unit, n in rows:
-        found[role][unit] = n
-    return found
+    """Distinct victims and perpetrators of the cases opened in the period: role → unit → n,
+    from the daily summaries (one counter per person and day)."""
+    from igor.stats import summaries
+
+    return {
+        PartyRole.VICTIM: summaries.distinct_persons(period, summaries.VICTIMS),
+        PartyRole.PERPETRATOR: summaries.distinct_persons(period, summaries.PERPETRATORS),
+    }
 
 
 def counts(rows: Rows, counter: str) -> Result:

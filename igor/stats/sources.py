@@ -17,13 +17,13 @@ from django.db.models import Count as DbCount
 from django.db.models import Q, QuerySet
 
 from igor.audit.models import ChainHead
-from igor.cases.models import Case, CaseStatus, Incident, Party, PartyRole
+from igor.cases.models import Case, Incident, Party, PartyRole
 from igor.people.models import Person
 from igor.sharing.grounds import StatutoryGround
 from igor.sharing.models import IN_FORCE, BasisKind, EndReason, SharingBasis
-from igor.stats import formulas, passes
+from igor.stats import formulas, passes, summaries
 from igor.stats.formulas import ClosedCase, Count, LaterIncident, Share, Value
-from igor.stats.periods import STOCKHOLM, Period, add_months, local_date
+from igor.stats.periods import Period, local_date
 
 Result = dict[int, Value]
 
@@ -56,7 +56,7 @@ def cases_opened(period: Period, today: datetime.date) -> Result:
 
 
 def cases_closed(period: Period, today: datetime.date) -> Result:
-    return _counts(Case.objects.filter(_in(period, "closed_at")), "unit_id")
+    return {unit: Count(n) for unit, n in summaries.closed(period).items()}
 
 
 def cases_without_police_report(period: Period, today: datetime.date) -> Result:
@@ -212,20 +212,6 @@ def data_version() -> str:
     return f"{head[0]}-{head[1]}" if head else "0"
 
 
-@passes.remembered
-def _reoffending_rows(
-    period: Period, version: str
-) -> tuple[dict[int, list[tuple[int, ClosedCase]]], list[LaterIncident]]:
-    """The closed cases of the period and the later incidents of their perpetrators, read once
-    for all four re-offending figures (and again only when the data has changed)."""
-    closed = Case.objects.filter(_in(period, "closed_at"), status=CaseStatus.CLOSED)
-    by_unit = closed_cases(closed)
-    last_day = add_months(period.end, REOFFENDING_MONTHS) + datetime.timedelta(days=1)
-    until = datetime.datetime.combine(last_day, datetime.time(), tzinfo=STOCKHOLM)
-    later = later_incidents(closed, period.lower(), until) if by_unit else []
-    return by_unit, later
-
-
 VARIANTS: tuple[formulas.Variant, ...] = tuple(
     (months, partner) for months in (6, 12) for partner in ("any", "same", "new")
 )
@@ -234,19 +220,10 @@ VARIANTS: tuple[formulas.Variant, ...] = tuple(
 @passes.remembered
 def _reoffending_shares(
     period: Period, today: datetime.date, version: str
-) -> dict[int, dict[formulas.Variant, Value]]:
-    """All six re-offending figures of a period, by unit, from one index of the later incidents
-    and one pass over the closed cases (again only when the data has changed)."""
-    by_unit, later = _reoffending_rows(period, version)
-    index = formulas.index_incidents(later)
-    return {
-        unit: dict(
-            formulas.reoffending_variants(
-                [case for _pk, case in cases], index, today=today, variants=VARIANTS
-            )
-        )
-        for unit, cases in by_unit.items()
-    }
+) -> dict[int, dict[formulas.Variant, Share]]:
+    """All six re-offending figures of a period, by unit, from the daily summaries (each closing
+    day counted with `closed_cases`, `later_incidents` and `formulas.reoffending_variants`)."""
+    return summaries.reoffending(period, today)
 
 
 def _reoffending(period: Period, today: datetime.date, months: int, partner: str) -> Result:

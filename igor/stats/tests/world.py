@@ -31,6 +31,7 @@ from igor.people.models import Person
 from igor.sharing import actions as sharing
 from igor.sharing.models import SharingBasis
 from igor.stats.periods import Period
+from igor.stats.summaries import mark_cases
 from igor.stats.tests.world_work import build_work
 from tests.builders import identity_number, make_case, make_person
 from tests.personas import Personas
@@ -58,6 +59,7 @@ def _case(actor, name, opened, closed=None):
     if closed:
         fields.update(status="closed", closed_at=at(closed))
     Case.objects.filter(pk=case.pk).update(**fields)
+    mark_cases([case.pk])  # an update sends no signal; a back-dating import does the same
     case.refresh_from_db()
     return case
 
@@ -74,6 +76,7 @@ def _incident(actor, case, day, report="", **flags):
         },
     )
     Incident.objects.filter(pk=incident.pk).update(occurred_at=at(day))
+    mark_cases([case.pk])
     return incident
 
 

@@ -18,6 +18,7 @@ from igor.demo.stats import add_demo_study
 from igor.demo.tips import load_demo_tips
 from igor.demo.users import ensure_demo_users
 from igor.people.models import Person
+from igor.stats import summaries
 
 
 class Command(BaseCommand):
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         add_support_demo(now=anchor, seed=seed)
         if not options["no_users"]:
             add_demo_study(anchor)  # a study needs the demo lead and researcher
+        summaries.rebuild()  # the rows above were written in bulk, without the actions' signals
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
