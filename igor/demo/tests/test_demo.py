@@ -221,3 +221,16 @@ def test_it_shows_each_sharing_workflow_written_through_the_actions(personas: Pe
     add_sharing_showcase()  # idempotent
     assert SharingBasis.objects.filter(kind="consent", consent_form="written").count() == 1
     assert verify() == []
+
+
+def test_its_figures_summaries_match_the_rows_it_wrote(db: None) -> None:
+    """The demo writes in bulk, past the signals, so it rebuilds the figures' daily summaries."""
+    from igor.stats import summaries
+    from igor.stats.models import DailyCount
+
+    call_command("demo", persons=60, seed=3, no_users=True, stdout=StringIO())
+    assert DailyCount.objects.filter(source=summaries.OPENED).exists()
+    assert summaries.differences() == []
+    out = StringIO()
+    call_command("stats_verify", stdout=out)
+    assert "match the rows" in out.getvalue()
