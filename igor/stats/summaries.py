@@ -54,6 +54,9 @@ Rows = dict[int, dict[str, int]]  # unit id → counter → number
 
 OPENED, INCIDENTS, CLOSED, REOFFENDING = "opened", "incidents", "closed", "reoffending"
 VICTIMS, PERPETRATORS = "victims", "perpetrators"  # counters named by person id, for distinct
+# The same persons per calendar month (day = the 1st), rolled up from the days: a period's whole
+# months are read from these, so distinct counting reads a month's persons once, not each day's.
+MONTHLY = {VICTIMS: "victims_month", PERPETRATORS: "perpetrators_month"}
 SOURCES = (OPENED, INCIDENTS, CLOSED, REOFFENDING, VICTIMS, PERPETRATORS)
 INTERVIEWED_ON = "interviewed@"
 FOLLOW_UP_MONTHS = (6, 12)
@@ -402,6 +405,28 @@ def _store(source: str, counted: Days) -> None:
             ],
             batch_size=2000,
         )
+    if source in MONTHLY:
+        _roll_up(source, set(counted))
+
+
+def _roll_up(source: str, days: set[datetime.date]) -> None:
+    """Recount the months of these days for the monthly source, from the stored days."""
+    monthly = MONTHLY[source]
+    for month in _months(days):
+        persons = (
+            DailyCount.objects.filter(source=source, day__gte=month.start, day__lte=month.end)
+            .order_by()
+            .values_list("unit_id", "counter")
+            .distinct()
+        )
+        DailyCount.objects.filter(source=monthly, day=month.start).delete()
+        DailyCount.objects.bulk_create(
+            [
+                DailyCount(source=monthly, day=month.start, unit_id=unit, counter=counter, n=1)
+                for unit, counter in persons
+            ],
+            batch_size=2000,
+        )
 
 
 def _chunks(items: list[T], size: int) -> Iterable[list[T]]:
@@ -457,15 +482,24 @@ def closed(period: Period) -> dict[int, int]:
 
 
 def distinct_persons(period: Period, source: str) -> dict[int, int]:
-    """The distinct victims (or perpetrators) of the cases opened in the period, by unit."""
+    """The distinct victims (or perpetrators) of the cases opened in the period, by unit: the
+    period's whole months from the monthly rows, the days before and after them from the days."""
     refresh()
-    rows = (
-        DailyCount.objects.filter(source=source, day__gte=period.start, day__lte=period.end)
-        .order_by()
-        .values_list("unit_id")
-        .annotate(n=DbCount("counter", distinct=True))
+    first_whole = (
+        period.start if period.start.day == 1 else add_months(period.start.replace(day=1), 1)
     )
-    return dict(rows)
+    after_whole = add_months(period.end.replace(day=1), 1)
+    if period.end + datetime.timedelta(days=1) != after_whole:
+        after_whole = period.end.replace(day=1)  # the last month is cut: its days are read
+    rows = DailyCount.objects.filter(source=source, day__gte=period.start, day__lte=period.end)
+    if first_whole < after_whole:
+        days = Q(day__lt=first_whole) | Q(day__gte=after_whole)
+        months = Q(source=MONTHLY[source], day__gte=first_whole, day__lt=after_whole)
+        rows = DailyCount.objects.filter(
+            (Q(source=source, day__gte=period.start, day__lte=period.end) & days) | months
+        )
+    counted = rows.order_by().values_list("unit_id").annotate(n=DbCount("counter", distinct=True))
+    return dict(counted)
 
 
 def last_followed_day(today: datetime.date, months: int) -> datetime.date:
@@ -519,25 +553,35 @@ def differences() -> list[str]:
     refresh()
     problems = []
     for source, days in all_days().items():
-        stored: dict[tuple[datetime.date, int, str], int] = {
-            (day, unit, counter): n
-            for day, unit, counter, n in DailyCount.objects.filter(source=source).values_list(
-                "day", "unit_id", "counter", "n"
-            )
-        }
-        recounted = {}
+        stored = _stored(source)
+        recounted: Counted = {}
         for month in _months(days):  # another split than the rebuild's years and the refreshes'
             for day, rows in COUNTERS[source](month).items():
                 for unit, row in rows.items():
                     recounted.update({(day, unit, c): n for c, n in row.items() if n})
-        for key in sorted(set(stored) | set(recounted)):
-            if stored.get(key) != recounted.get(key):
-                day, unit, counter = key
-                problems.append(
-                    f"{source} {day} unit {unit} {counter}: stored {stored.get(key)}, "
-                    f"rows say {recounted.get(key)}"
-                )
+        problems += _compare(source, stored, recounted)
+        if source in MONTHLY:
+            months = {(day.replace(day=1), unit, c): 1 for day, unit, c in recounted}
+            problems += _compare(MONTHLY[source], _stored(MONTHLY[source]), months)
     return problems
+
+
+Counted = dict[tuple[datetime.date, int, str], int]
+
+
+def _stored(source: str) -> Counted:
+    rows = DailyCount.objects.filter(source=source).values_list("day", "unit_id", "counter", "n")
+    return {(day, unit, counter): n for day, unit, counter, n in rows}
+
+
+def _compare(source: str, stored: Counted, recounted: Counted) -> list[str]:
+    return [
+        f"{source} {day} unit {unit} {counter}: stored {stored.get(key)}, "
+        f"rows say {recounted.get(key)}"
+        for key in sorted(set(stored) | set(recounted))
+        if stored.get(key) != recounted.get(key)
+        for day, unit, counter in [key]
+    ]
 
 
 def _months(days: set[datetime.date]) -> list[Period]:

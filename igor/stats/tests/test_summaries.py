@@ -26,6 +26,8 @@ PERIODS = (
     Period(datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)),
     Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
     Period(datetime.date(2025, 3, 1), datetime.date(2026, 2, 14)),
+    Period(datetime.date(2024, 6, 15), datetime.date(2025, 5, 20)),
+    Period(datetime.date(2025, 1, 10), datetime.date(2025, 1, 20)),
 )
 
 
@@ -171,3 +173,30 @@ def test_an_identity_number_makes_two_rows_one_person_using_violence(world: Figu
     after = _reoffending_6(PERIODS[1])[world.p.unit_a.pk]  # type: ignore[index]
     assert after.numerator == before.numerator + 1  # C2's P2 is L1's person using violence
     assert summaries.differences() == []
+
+
+def test_distinct_persons_of_whole_and_cut_months_are_those_of_the_cases(world: Figures) -> None:
+    """The monthly roll-up and the edge days give the definition's count for any period."""
+    from django.db.models import Count as DbCount
+
+    officer = world.p.police_a
+    extra = make_person(officer, first_name="M1")
+    for day in ("2024-06-14", "2024-06-15", "2025-05-20", "2025-05-21", "2025-01-31"):
+        case = _case(officer, f"M{day}", day)
+        cases.add_party(actor=officer, case=case, person=extra, role="victim")
+    for period in PERIODS:
+        for role, source in (
+            ("victim", summaries.VICTIMS),
+            ("perpetrator", summaries.PERPETRATORS),
+        ):
+            expected = dict(
+                Party.objects.filter(
+                    role=role,
+                    case__opened_at__gte=period.lower(),
+                    case__opened_at__lt=period.upper(),
+                )
+                .order_by()
+                .values_list("case__unit_id")
+                .annotate(n=DbCount("person_id", distinct=True))
+            )
+            assert summaries.distinct_persons(period, source) == expected, (period, role)
