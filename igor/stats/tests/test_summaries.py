@@ -180,10 +180,13 @@ def test_distinct_persons_of_whole_and_cut_months_are_those_of_the_cases(world: 
     from django.db.models import Count as DbCount
 
     officer = world.p.police_a
-    extra = make_person(officer, first_name="M1")
-    for day in ("2024-06-14", "2024-06-15", "2025-05-20", "2025-05-21", "2025-01-31"):
+    shared = make_person(officer, first_name="M0")
+    days = ("2024-06-14", "2024-06-15", "2025-05-20", "2025-05-21", "2025-01-31", "2026-02-20")
+    for day in days:  # a person of that day alone, and one on every day: just in or just out
         case = _case(officer, f"M{day}", day)
-        cases.add_party(actor=officer, case=case, person=extra, role="victim")
+        alone = make_person(officer, first_name=f"M{day}")
+        cases.add_party(actor=officer, case=case, person=alone, role="victim")
+        cases.add_party(actor=officer, case=case, person=shared, role="victim")
     for period in PERIODS:
         for role, source in (
             ("victim", summaries.VICTIMS),
