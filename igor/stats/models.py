@@ -192,10 +192,11 @@ class CaseFootprint(models.Model):
 
 
 class SummaryState(models.Model):
-    """One row: whether the summaries have been built; its lock serialises the refreshes."""
+    """One row: the version of the counting rules the summaries were built with (0: not built);
+    its lock serialises the refreshes."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    built = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return "summaries built" if self.built else "summaries not built"
+        return f"summaries of version {self.version}"

@@ -52,6 +52,9 @@ from igor.tips.models import Tip
 T = TypeVar("T")
 Rows = dict[int, dict[str, int]]  # unit id → counter → number
 
+# Raised whenever what a day counts changes: summaries of another version are rebuilt when next
+# read, so an upgrade never sums days counted by the old rules.
+VERSION = 1
 OPENED, INCIDENTS, CLOSED, REOFFENDING = "opened", "incidents", "closed", "reoffending"
 VICTIMS, PERPETRATORS = "victims", "perpetrators"  # counters named by person id, for distinct
 # The same persons per calendar month (day = the 1st), rolled up from the days: a period's whole
@@ -231,16 +234,17 @@ def mark_person(person_id: int) -> None:
 
 
 def refresh() -> None:
-    """Recount the days the changed cases touch; build everything the first time."""
-    built = SummaryState.objects.filter(id=1, built=True).exists()
-    if built and not ChangedCase.objects.exists():
+    """Recount the days the changed cases touch; build everything the first time and after
+    the counting rules change (`VERSION`)."""
+    current = SummaryState.objects.filter(id=1, version=VERSION).exists()
+    if current and not ChangedCase.objects.exists():
         return
     with transaction.atomic():
         state, _created = SummaryState.objects.select_for_update().get_or_create(id=1)
-        if not state.built:
+        if state.version != VERSION:
             _rebuild()
-            state.built = True
-            state.save(update_fields=["built"])
+            state.version = VERSION
+            state.save(update_fields=["version"])
             return
         changed = list(ChangedCase.objects.values_list("pk", "case_id"))
         if changed:
@@ -253,8 +257,8 @@ def rebuild() -> None:
     with transaction.atomic():
         state, _created = SummaryState.objects.select_for_update().get_or_create(id=1)
         _rebuild()
-        state.built = True
-        state.save(update_fields=["built"])
+        state.version = VERSION
+        state.save(update_fields=["version"])
 
 
 def _rebuild() -> None:

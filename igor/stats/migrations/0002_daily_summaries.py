@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name='SummaryState',
             fields=[
                 ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('built', models.BooleanField(default=False)),
+                ('version', models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(

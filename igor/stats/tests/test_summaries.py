@@ -203,3 +203,14 @@ def test_distinct_persons_of_whole_and_cut_months_are_those_of_the_cases(world: 
                 .annotate(n=DbCount("person_id", distinct=True))
             )
             assert summaries.distinct_persons(period, source) == expected, (period, role)
+
+
+def test_summaries_of_older_counting_rules_are_rebuilt_when_next_read(world: Figures) -> None:
+    from igor.stats.models import SummaryState
+
+    summaries.refresh()
+    DailyCount.objects.filter(source=summaries.OPENED).delete()  # as if counted by other rules
+    SummaryState.objects.filter(id=1).update(version=summaries.VERSION - 1)
+    summaries.refresh()
+    assert SummaryState.objects.get(id=1).version == summaries.VERSION
+    assert summaries.differences() == []
