@@ -34,6 +34,7 @@ from igor.cases.models import Case, Incident, Party
 from igor.demo import bench
 from igor.people.models import Person
 from igor.stats import passes, summaries
+from igor.stats.models import SummaryState
 
 RESULT = "BENCH-STATS "
 BATCH = 20_000
@@ -97,11 +98,12 @@ class Command(BaseCommand):
             started = time.monotonic()
             _fill(cases)
             self.stdout.write(f"   generated {cases:,} cases in {time.monotonic() - started:.0f} s")
+        else:
+            self.stdout.write(f"   reusing {cases:,} cases")
+        if not SummaryState.objects.filter(version=summaries.VERSION).exists():
             started = time.monotonic()
             summaries.rebuild()  # the rows were bulk-loaded, past the actions' signals
             self.stdout.write(f"   daily summaries rebuilt in {time.monotonic() - started:.0f} s")
-        else:
-            self.stdout.write(f"   reusing {cases:,} cases")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
