@@ -49,7 +49,7 @@ class UnsupportedLanguage(Http404):
 
 
 def public_page(
-    methods: list[str],
+    methods: list[str], draft_kind: str | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A public page of a unit's tip line: /t/<unit>/<language>/…
 
@@ -57,6 +57,8 @@ def public_page(
     language cookie is set); an unknown language gets a page that lists the ones there are.
     The public forms check their own token (igor.tips.session.check_form_token) instead of
     Django's CSRF check, which `Referrer-Policy: no-referrer` makes browsers fail.
+    A page that keeps a draft of `draft_kind` gets it read with the line (see
+    igor.tips.session.find_line).
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -65,7 +67,7 @@ def public_page(
         @require_http_methods(methods)
         @wraps(view)
         def wrapper(request: HttpRequest, unit: str, lang: str, **kwargs: Any) -> HttpResponse:
-            line = TipLine.objects.filter(slug=unit).select_related("unit").first()
+            line = session.find_line(request, unit, draft_kind)
             if line is None:
                 raise Http404
             if lang not in PUBLIC_LANGUAGES:

@@ -94,7 +94,7 @@ def _closed(request: HttpRequest, line: TipLine, lang: str) -> HttpResponse:
     )
 
 
-@public_page(["GET", "POST"])
+@public_page(["GET", "POST"], draft_kind=Kind.TIP)
 def tip(request: HttpRequest, line: TipLine, lang: str) -> HttpResponse:
     if not line.open:
         return _closed(request, line, lang)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from igor.accounts.models import Unit
 from igor.tips import receipts
-from igor.tips.models import Draft, ReceiptHandover, Tip
+from igor.tips.models import Draft, ReceiptHandover, Tip, TipLine
 
 FORM_TOKEN = "tips_form_token"  # noqa: S105 - a session key name, not a secret
 DRAFT = "tips_draft"
@@ -103,11 +103,46 @@ class DraftExpired(Exception):
     """The session named a draft that has expired (or was removed): start again."""
 
 
+# Where `find_line` leaves the draft it found with the line (or None), for `load_draft`.
+_FOUND_DRAFT = "_tips_found_draft"
+_NOT_LOOKED_UP = object()
+
+
+def find_line(request: HttpRequest, slug: str, draft_kind: str | None = None) -> TipLine | None:
+    """The tip line at this address, with its unit.
+
+    With `draft_kind` (a form kept in a draft between its steps), the session's draft of that
+    kind on this line comes in the same query, and `load_draft` reads nothing more; when the
+    session names no draft, or one that is not on this line, the line is read alone."""
+    draft_id = request.session.get(DRAFT) if draft_kind else None
+    if draft_id is not None:
+        draft = (
+            Draft.objects.filter(pk=draft_id, kind=draft_kind, unit__tip_line__slug=slug)
+            .select_related("unit__tip_line")
+            .first()
+        )
+        setattr(request, _FOUND_DRAFT, draft)
+        if draft is not None:
+            line: TipLine = draft.unit.tip_line
+            return line
+    return TipLine.objects.filter(slug=slug).select_related("unit").first()
+
+
 def load_draft(request: HttpRequest, unit: Unit, kind: str) -> Draft | None:
     draft_id = request.session.get(DRAFT)
     if draft_id is None:
         return None
-    draft = Draft.objects.filter(pk=draft_id, unit=unit, kind=kind).first()
+    found = request.__dict__.pop(_FOUND_DRAFT, _NOT_LOOKED_UP)
+    if isinstance(found, Draft) and (found.pk, found.unit_id, found.kind) == (
+        draft_id,
+        unit.pk,
+        kind,
+    ):
+        draft: Draft | None = found
+    elif found is None:
+        draft = None  # looked up with the line: not there
+    else:
+        draft = Draft.objects.filter(pk=draft_id, unit=unit, kind=kind).first()
     if draft is None or draft.updated_at < timezone.now() - _max_age():
         if draft is not None:
             draft.delete()

@@ -207,3 +207,29 @@ def test_a_draft_left_too_long_expires_with_a_clear_message(world: TipWorld) -> 
         purge_expired()
     assert Draft.objects.count() == 0
     assert Tip.objects.count() == before
+
+
+def test_a_draft_is_read_with_its_line_and_only_on_its_own_line(world: TipWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    visitor = Visitor()
+    visitor.get("tipsa/")
+    visitor.post("tipsa/", {"step": 1, "danger_now": "no"})
+    with CaptureQueriesContext(connection) as queries:
+        response = visitor.get("tipsa/")
+    assert 'name="step" value="2"' in response.content.decode()
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and ("tips_draft" in q["sql"] or "tips_tipline" in q["sql"])
+    ]
+    assert len(reads) == 1
+    # Another unit's line does not find this session's draft: start again; the draft stays.
+    elsewhere = Visitor(slug="norrmalm")
+    elsewhere.client = visitor.client
+    response = elsewhere.get("tipsa/")
+    assert 'name="step"' not in response.content.decode()
+    assert "/t/norrmalm/sv/tipsa/" in response.content.decode()
+    assert Draft.objects.count() == 1
