@@ -288,3 +288,47 @@ def test_it_refuses_an_orm_update_or_delete_of_an_event_on_postgresql(
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert verify() == []
+
+
+# --- Appends from several connections at once ------------------------------------------------
+
+
+def test_appends_from_several_connections_at_once_make_one_unbroken_chain(
+    committed_db: None,
+) -> None:
+    """Each thread has its own database connection and transaction; the chain head's lock makes
+    them take turns, so the events get consecutive numbers and every one links to the last."""
+    import threading
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite test database locks whole tables across connections")
+
+    from django.db import connections
+
+    threads, per_thread = 4, 10
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads)
+
+    def append(number: int) -> None:
+        try:
+            start.wait()
+            for step in range(per_thread):
+                with transaction.atomic():
+                    record(actor=None, actor_label="test", verb="read", object_id=step)
+                    record(actor=None, actor_label="test", verb="read", object_id=-number)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=append, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert len(seqs) == threads * per_thread * 2
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    assert ChainHead.objects.get().seq == seqs[-1]
+    assert verify() == []
