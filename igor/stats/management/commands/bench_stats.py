@@ -122,7 +122,7 @@ class Command(BaseCommand):
 
         cold_ms = _median_ms(cold, repeat)
         warm_ms = _median_ms(get, repeat)
-        aggregate = _median_ms(_plain_aggregate, repeat)
+        aggregate = _median_ms(_plain_aggregate(), repeat)
         self.stdout.write(
             RESULT
             + json.dumps(
@@ -147,18 +147,37 @@ def _median_ms(run: Any, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def _plain_aggregate() -> int:
-    """One SQL aggregate over the rows the dashboard reads: the cases of both periods."""
+def _plain_aggregate() -> Any:
+    """One SQL aggregate over the rows the dashboard reads: the cases of both periods. On SQLite
+    it is tried with and without the opening-time index (a unary + keeps SQLite off an index),
+    and the faster form is the one timed: a full scan can beat the index's row lookups."""
+    sql = (
+        "SELECT unit_id, COUNT(*) FROM cases_case WHERE {column} >= %s AND {column} < %s "
+        "GROUP BY unit_id"
+    )
+    span = [
+        datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    ]
+    columns = ["opened_at", "+opened_at"] if connection.vendor == "sqlite" else ["opened_at"]
+    fastest = sql.format(
+        column=min(columns, key=lambda column: _time_once(sql.format(column=column), span))
+    )
+
+    def run() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(fastest, span)
+            return len(cursor.fetchall())
+
+    return run
+
+
+def _time_once(sql: str, params: list[Any]) -> float:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT unit_id, COUNT(*) FROM cases_case WHERE opened_at >= %s AND opened_at < %s "
-            "GROUP BY unit_id",
-            [
-                datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
-                datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
-            ],
-        )
-        return len(cursor.fetchall())
+        started = time.perf_counter()
+        cursor.execute(sql, params)
+        cursor.fetchall()
+        return time.perf_counter() - started
 
 
 def _lead_client() -> Any:
