@@ -100,13 +100,13 @@ class Command(BaseCommand):
             self.stdout.write(f"   generated {cases:,} cases in {time.monotonic() - started:.0f} s")
         else:
             self.stdout.write(f"   reusing {cases:,} cases")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # the planner's statistics of the loaded rows
         if not SummaryState.objects.filter(version=summaries.VERSION).exists():
             started = time.monotonic()
             summaries.rebuild()  # the rows were bulk-loaded, past the actions' signals
             self.stdout.write(f"   daily summaries rebuilt in {time.monotonic() - started:.0f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         client, _user = _lead_client()
 
         def get() -> int:

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from igor.stats import summaries
 from igor.stats.models import DailyCount
@@ -20,6 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # After a bulk load the planner may not know the tables' sizes yet.
+                cursor.execute("ANALYZE cases_case, cases_incident, cases_party, people_person")
         summaries.rebuild()
         self.stdout.write(
             f"Daily summaries rebuilt: {DailyCount.objects.count():,} counters "
