@@ -112,6 +112,8 @@ def load_register(
             ids.update({person.pk: row.id for person, row in zip(created, chunk, strict=True)})
             rebuild_index(created)
         progress(f"{start + len(chunk):,} persons loaded and indexed")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum would gather them
     return ids
 
 

@@ -1,8 +1,9 @@
 """Finding a person the unit already knows: the match index and candidate lookup.
 
 Candidates are found by blocking keys (igor/people/blocking.py) looked up in an index of their
-own, within the user's units, and on PostgreSQL also by trigram similarity of the name; each is
-scored with igor/people/scoring.py. Then the access policy decides what the user gets:
+own, within the user's units, and on PostgreSQL, for a name without a number or a full birth
+date, also by trigram similarity of the name; each is scored with igor/people/scoring.py (by
+the profiles of igor/people/profile.py). Then the access policy decides what the user gets:
 
 - persons the user may see (own organisation, or covered by a basis, or break-the-glass) are
   returned with score, class and reasons;
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils.crypto import salted_hmac
@@ -177,8 +179,9 @@ def rebuild_profiles(progress: Callable[[int], None] | None = None) -> int:
 
 
 def current_model() -> Model:
-    estimate = MatchModelEstimate.objects.first()
-    return Model.from_json(estimate.parameters) if estimate else DEFAULT_MODEL
+    """The newest estimated model, read afresh (one small query, no ORM object)."""
+    parameters = MatchModelEstimate.objects.values_list("parameters", flat=True).first()
+    return Model.from_json(parameters) if parameters else DEFAULT_MODEL
 
 
 # --- Candidates ------------------------------------------------------------------------------------
@@ -200,14 +203,24 @@ class Candidates:
         return [candidate.person.pk for candidate in self.found]
 
 
+# SQLite: one subquery per key, so each reads at most cap + 1 rows of its index range.
 _KEY_PART = (
     "SELECT {number} AS k, person_id FROM (SELECT person_id FROM people_matchkey"
     " WHERE key = %s AND {scope} LIMIT %s) AS key_{number}"
 )
+# PostgreSQL: the same as one text whatever the number of keys (planned once per connection
+# rather than for every lookup): the keys as an array, each read by a lateral subquery.
+_KEYS_LATERAL = (
+    "SELECT keys.k, hit.person_id FROM unnest(%s::text[]) WITH ORDINALITY AS keys(key, k)"
+    " CROSS JOIN LATERAL (SELECT person_id FROM people_matchkey WHERE key = keys.key"
+    " AND unit_id = ANY(%s::bigint[]) AND (%s::bigint IS NULL OR organisation_id = %s)"
+    " LIMIT %s) AS hit"
+)
 _TRIGRAM_PART = (
     "SELECT -1 AS k, person_id FROM (SELECT id AS person_id FROM people_person"
-    " WHERE search_name %% %s AND {scope} AND merged_into_id IS NULL"
-    " ORDER BY search_name <-> %s LIMIT 50) AS trigram"
+    " WHERE search_name::text %% %s AND unit_id = ANY(%s::bigint[]) AND (%s::bigint IS NULL"
+    " OR organisation_id = %s) AND merged_into_id IS NULL"
+    " ORDER BY search_name::text <-> %s LIMIT 50) AS trigram"
 )
 _LOOKUP = (
     "SELECT profile.person_id, profile.data, person.data_key FROM people_matchprofile profile"
@@ -217,31 +230,44 @@ _LOOKUP = (
 )
 
 
+def _keys_are_weak(record: MatchRecord) -> bool:
+    """A name without an identity number or a full birth date ("Johan Ek, Ringvägen 12"): its
+    only name key needs both names' sound skeletons to agree, so on PostgreSQL the trigram
+    index is asked too. With a number or a date the keys already cover misspelt names (by
+    surname and month, given name and month, date, number), and a trigram search, which reads
+    every person sharing a common trigram, would cost more than the rest of the lookup."""
+    return not record.identity and not (record.birth is not None and record.birth.is_full)
+
+
 def _lookup_sql(
     record: MatchRecord, unit_ids: list[int], organisation_id: int | None, cap: int
-) -> tuple[str, list[str | int]]:
+) -> tuple[str, list[Any]]:
     """One statement for the whole lookup: each key's persons in the scope (at most cap + 1 of
-    them, by the key's index range), keys shared by more than `cap` dropped, and on PostgreSQL
-    the persons whose name is similar by trigrams (pg_trgm, GIN index), which finds spellings
-    beyond what the sound keys catch. It returns each candidate once with its profile and the
-    person's wrapped data key.
-    Only placeholders and numbers are formatted into the text; every value is a parameter."""
+    them, by the key's index range), keys shared by more than `cap` dropped, and on PostgreSQL,
+    for a query with weak keys, the persons whose name is similar by trigrams (pg_trgm, GIN
+    index), which finds spellings beyond what the sound keys catch. It returns each candidate
+    once with its profile and the person's wrapped data key. Only placeholders and numbers are
+    formatted into the text; every value is a parameter."""
+    keys = sorted(query_keys(record, hasher))
+    if connection.vendor == "postgresql":
+        parts = [_KEYS_LATERAL]
+        params: list[Any] = [keys, unit_ids, organisation_id, organisation_id, cap + 1]
+        if record.name.surnames and _keys_are_weak(record):
+            name = " ".join(record.name.surnames + record.name.given)
+            parts.append(_TRIGRAM_PART)
+            params += [name, unit_ids, organisation_id, organisation_id, name]
+        return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
+    if not keys:
+        return "", []
     scope = "unit_id IN ({})".format(", ".join(["%s"] * len(unit_ids)))
-    scope_params: list[str | int] = list(unit_ids)
+    scope_params: list[Any] = list(unit_ids)
     if organisation_id is not None:
         scope += " AND organisation_id = %s"
         scope_params.append(organisation_id)
-    parts: list[str] = []
-    params: list[str | int] = []
-    for number, key in enumerate(sorted(query_keys(record, hasher))):
-        parts.append(_KEY_PART.format(number=number, scope=scope))
+    params = []
+    for key in keys:
         params += [key, *scope_params, cap + 1]
-    if connection.vendor == "postgresql" and record.name.surnames:
-        name = " ".join(record.name.surnames + record.name.given)
-        parts.append(_TRIGRAM_PART.format(scope=scope))
-        params += [name, *scope_params, name]
-    if not parts:
-        return "", []
+    parts = [_KEY_PART.format(number=number, scope=scope) for number in range(len(keys))]
     return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
 
 
@@ -251,8 +277,8 @@ def candidate_profiles(
     organisation_id: int | None = None,
     cap: int = KEY_CAP,
 ) -> list[tuple[int, str, str | None]]:
-    """(id, profile, wrapped data key) of the persons in these units (and organisation, if given) that share a
-    key with the record, in one round trip (see `_lookup_sql`)."""
+    """(id, profile, wrapped data key) of the persons in these units (and organisation, if
+    given) that share a key with the record, in one round trip (see `_lookup_sql`)."""
     if not unit_ids:
         return []
     sql, params = _lookup_sql(record, list(unit_ids), organisation_id, cap)

@@ -189,8 +189,18 @@ class Model:
     u: dict[str, tuple[float, ...]]
     prior: float = 1e-4
 
+    _weights: dict[str, tuple[float, ...]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for name in self.m:
+            self._weights[name] = tuple(
+                math.log2(m / u) for m, u in zip(self.m[name], self.u[name], strict=True)
+            )
+
     def weight(self, field_name: str, level: int) -> float:
-        return math.log2(self.m[field_name][level] / self.u[field_name][level])
+        return self._weights[field_name][level]
 
     def as_json(self) -> dict[str, object]:
         return {"m": self.m, "u": self.u, "prior": self.prior}
