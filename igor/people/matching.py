@@ -14,6 +14,7 @@ the profiles of igor/people/profile.py). Then the access policy decides what the
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -179,9 +180,17 @@ def rebuild_profiles(progress: Callable[[int], None] | None = None) -> int:
 
 
 def current_model() -> Model:
-    """The newest estimated model, read afresh (one small query, no ORM object)."""
-    parameters = MatchModelEstimate.objects.values_list("parameters", flat=True).first()
-    return Model.from_json(parameters) if parameters else DEFAULT_MODEL
+    """The newest estimated model, read afresh on every lookup (one small query)."""
+    table = MatchModelEstimate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT parameters FROM {table} ORDER BY estimated_at DESC, id DESC LIMIT 1"  # noqa: S608
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return DEFAULT_MODEL
+    parameters = json.loads(row[0]) if isinstance(row[0], str | bytes) else row[0]
+    return Model.from_json(parameters)
 
 
 # --- Candidates ------------------------------------------------------------------------------------
