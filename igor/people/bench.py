@@ -181,8 +181,13 @@ def run_size(
 ) -> SizeResult:
     generator = Generator(seed)
     register = list(generator.persons(persons))
-    if Person.objects.count() != persons:
-        load_register(register, user, progress)
+    loaded = Person.objects.count()
+    if loaded != persons:
+        # A load that was stopped resumes where it stopped (chunks commit in order).
+        last = Person.objects.order_by("-pk").values_list("identity_number", flat=True).first()
+        if loaded > persons or (loaded and last != register[loaded - 1].identity):
+            raise RuntimeError("the benchmark database holds another register: use --fresh")
+        load_register(register[loaded:], user, progress)
     by_pk = dict(Person.objects.values_list("pk", "identity_number"))
     synthetic_of = {row.identity: row.id for row in register}
     queries = make_queries(generator, register, queries_wanted)
