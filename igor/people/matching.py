@@ -335,8 +335,8 @@ def find_candidates(
         if pk in excluded:
             continue
         profile = decode(data)
-        compared = compare_profile(query, profile)
-        if compared.bound(model) < POSSIBLE:
+        compared = compare_profile(query, profile, model, POSSIBLE)
+        if compared is None or compared.bound(model) < POSSIBLE:
             continue
         if compared.address_options is None:
             result = score(compared.comparison, model)

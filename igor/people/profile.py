@@ -171,40 +171,56 @@ def _address(first: Profile, second: Profile) -> int | tuple[int, int] | None:
     return close, near
 
 
-def compare_profile(first: Profile, second: Profile) -> ProfileComparison:
-    levels: list[int | None] = []
-    similarity: dict[str, float] = {}
+_IDENTITY_LEVEL = {"same": 0, "transposed": 1, "near": 1}
+_BIRTH_LEVELS = LEVELS["birth"]
+
+
+def compare_profile(
+    first: Profile, second: Profile, model: Model | None = None, floor: float | None = None
+) -> ProfileComparison | None:
+    """The comparison of two profiles. Given a model and a floor, None as soon as the weight
+    cannot reach the floor whatever the names (which are compared last, being the dearest)."""
+    identity = None
     if first.identity and second.identity:
-        agreement = identity_agreement(first.identity, second.identity)
-        levels.append({"same": 0, "transposed": 1, "near": 1}.get(agreement, 2))
-    else:
-        levels.append(None)
-    for name, found in (
-        (
-            "surname",
-            name_level(
-                first.surnames, second.surnames, False, first.surname_forms, second.surname_forms
-            ),
-        ),
-        (
-            "given",
-            name_level(first.given, second.given, True, first.given_forms, second.given_forms),
-        ),
-    ):
-        if found is None:
-            levels.append(None)
-        else:
-            levels.append(found[0])
-            similarity[name] = found[1]
+        identity = _IDENTITY_LEVEL.get(identity_agreement(first.identity, second.identity), 2)
+    birth = None
     if first.birth and second.birth:
-        levels.append(LEVELS["birth"].index(birth_agreement(first.birth, second.birth)))
-    else:
-        levels.append(None)
+        birth = _BIRTH_LEVELS.index(birth_agreement(first.birth, second.birth))
     address = _address(first, second)
-    levels.append(address if not isinstance(address, tuple) else None)
+    phone = None
     if first.phone and second.phone:
-        levels.append(0 if first.phone == second.phone else 1)
-    else:
-        levels.append(None)
+        phone = 0 if first.phone == second.phone else 1
+    if model is not None and floor is not None:
+        bound = 0.0
+        for field_name, level in (("identity", identity), ("birth", birth), ("phone", phone)):
+            if level is not None:
+                bound += model.weight(field_name, level)
+        if isinstance(address, tuple):
+            bound += max(model.weight("address", level) for level in address)
+        elif address is not None:
+            bound += model.weight("address", address)
+        if first.surnames and second.surnames:
+            bound += model.best("surname")
+        if first.given and second.given:
+            bound += model.best("given")
+        if bound < floor:
+            return None
+    similarity: dict[str, float] = {}
+    surname = name_level(
+        first.surnames, second.surnames, False, first.surname_forms, second.surname_forms
+    )
+    given = name_level(first.given, second.given, True, first.given_forms, second.given_forms)
+    if surname is not None:
+        similarity["surname"] = surname[1]
+    if given is not None:
+        similarity["given"] = given[1]
+    levels = (
+        identity,
+        surname[0] if surname is not None else None,
+        given[0] if given is not None else None,
+        birth,
+        address if not isinstance(address, tuple) else None,
+        phone,
+    )
     options = address if isinstance(address, tuple) else None
-    return ProfileComparison(Comparison(tuple(levels), similarity), options)
+    return ProfileComparison(Comparison(levels, similarity), options)

@@ -193,14 +193,23 @@ class Model:
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
 
+    _best: dict[str, float] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
     def __post_init__(self) -> None:
         for name in self.m:
             self._weights[name] = tuple(
                 math.log2(m / u) for m, u in zip(self.m[name], self.u[name], strict=True)
             )
+            self._best[name] = max(self._weights[name])
 
     def weight(self, field_name: str, level: int) -> float:
         return self._weights[field_name][level]
+
+    def best(self, field_name: str) -> float:
+        """The highest weight a field can add."""
+        return self._best[field_name]
 
     def as_json(self) -> dict[str, object]:
         return {"m": self.m, "u": self.u, "prior": self.prior}
