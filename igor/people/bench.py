@@ -11,6 +11,7 @@ also written as CSV files, so that a peer (splink) can be run on exactly the sam
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import time
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from igor.accounts.models import User
 from igor.lib.identity import IdentityKind, normalise_name
@@ -111,27 +112,34 @@ def load_register(
             ids.update({person.pk: row.id for person, row in zip(created, chunk, strict=True)})
             rebuild_index(created)
         progress(f"{start + len(chunk):,} persons loaded and indexed")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum would gather them
     return ids
 
 
-def index_bytes() -> int | None:
-    """Disk size of the match index (its table and indexes, and the trigram index)."""
+def index_bytes() -> tuple[int | None, bool]:
+    """Disk size of the match index (keys, profiles, their indexes, and the trigram index), and
+    whether it is measured (PostgreSQL, SQLite with dbstat) or estimated from the rows' sizes."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT pg_total_relation_size('people_matchkey')"
+                " + pg_total_relation_size('people_matchprofile')"
                 " + COALESCE(pg_relation_size(to_regclass('person_search_name_trgm')), 0)"
             )
-            return int(cursor.fetchone()[0])
-        try:
+            return int(cursor.fetchone()[0]), True
+        with contextlib.suppress(OperationalError):  # SQLite built without dbstat: estimate
             cursor.execute(
-                "SELECT SUM(pgsize) FROM dbstat WHERE name = 'people_matchkey' "
-                "OR tbl_name = 'people_matchkey'"
+                "SELECT SUM(pgsize) FROM dbstat WHERE tbl_name IN "
+                "('people_matchkey', 'people_matchprofile')"
             )
-        except Exception:  # noqa: BLE001 - SQLite built without dbstat: estimate instead
-            return None
-        value = cursor.fetchone()[0]
-        return int(value) if value else None
+            value = cursor.fetchone()[0]
+            return (int(value) if value else None), True
+        # Each key row (text and three integers) is held by its table and two indexes.
+        cursor.execute("SELECT COALESCE(SUM(LENGTH(key) + 24), 0) * 3 FROM people_matchkey")
+        keys = int(cursor.fetchone()[0])
+        cursor.execute("SELECT COALESCE(SUM(LENGTH(data) + 8), 0) FROM people_matchprofile")
+        return keys + int(cursor.fetchone()[0]), False
 
 
 @dataclass
@@ -140,6 +148,7 @@ class SizeResult:
     queries: int
     keys: int
     index_bytes: int | None
+    index_measured: bool
     p50_ms: float
     p95_ms: float
     floor_p50_ms: float
@@ -172,8 +181,13 @@ def run_size(
 ) -> SizeResult:
     generator = Generator(seed)
     register = list(generator.persons(persons))
-    if Person.objects.count() != persons:
-        load_register(register, user, progress)
+    loaded = Person.objects.count()
+    if loaded != persons:
+        # A load that was stopped resumes where it stopped (chunks commit in order).
+        last = Person.objects.order_by("-pk").values_list("identity_number", flat=True).first()
+        if loaded > persons or (loaded and last != register[loaded - 1].identity):
+            raise RuntimeError("the benchmark database holds another register: use --fresh")
+        load_register(register[loaded:], user, progress)
     by_pk = dict(Person.objects.values_list("pk", "identity_number"))
     synthetic_of = {row.identity: row.id for row in register}
     queries = make_queries(generator, register, queries_wanted)
@@ -196,11 +210,13 @@ def run_size(
         started = time.perf_counter()
         Person.objects.filter(identity_number=query.identity).first()
         floor.append((time.perf_counter() - started) * 1000)
+    size, measured = index_bytes()
     return SizeResult(
         persons=persons,
         queries=len(queries),
         keys=MatchKey.objects.count(),
-        index_bytes=index_bytes(),
+        index_bytes=size,
+        index_measured=measured,
         p50_ms=percentile(latencies, 0.5),
         p95_ms=percentile(latencies, 0.95),
         floor_p50_ms=percentile(floor, 0.5),

@@ -1,8 +1,9 @@
 """Finding a person the unit already knows: the match index and candidate lookup.
 
 Candidates are found by blocking keys (igor/people/blocking.py) looked up in an index of their
-own, within the user's units, and on PostgreSQL also by trigram similarity of the name; each is
-scored with igor/people/scoring.py. Then the access policy decides what the user gets:
+own, within the user's units, and on PostgreSQL, for a name without a number or a full birth
+date, also by trigram similarity of the name; each is scored with igor/people/scoring.py (by
+the profiles of igor/people/profile.py). Then the access policy decides what the user gets:
 
 - persons the user may see (own organisation, or covered by a basis, or break-the-glass) are
   returned with score, class and reasons;
@@ -13,17 +14,31 @@ scored with igor/people/scoring.py. Then the access policy decides what the user
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils.crypto import salted_hmac
 
 from igor.accounts.models import User
+from igor.lib.crypto import DATA_KEY_FIELD, open_data_key, seal, unseal
 from igor.people.blocking import index_keys, query_keys
-from igor.people.models import MatchKey, MatchModelEstimate, Person
-from igor.people.scoring import DEFAULT_MODEL, MatchRecord, MatchResult, Model, make_record, match
+from igor.people.models import MatchKey, MatchModelEstimate, MatchProfile, Person
+from igor.people.normalise import Address, parse_address, streets_close
+from igor.people.profile import ProfileComparison, compare_profile, decode, encode, profile_of
+from igor.people.scoring import (
+    DEFAULT_MODEL,
+    POSSIBLE,
+    MatchRecord,
+    MatchResult,
+    Model,
+    make_record,
+    match,
+    score,
+)
 from igor.sharing.policy import Scope, scope_for, sees_person
 
 # A key shared by more persons than this in one scope says little ("Johansson born 1980-05"):
@@ -53,25 +68,63 @@ def record_of(person: Person) -> MatchRecord:
     )
 
 
+def address_of(person: Person) -> Address | None:
+    """The address part of `record_of`, alone (it is what a profile cannot compare in full)."""
+    if person.is_protected:
+        return None
+    return parse_address(person.street_address, person.postal_code)
+
+
 def keys_of(person: Person) -> set[str]:
     if person.merged_into_id is not None:
         return set()
     return index_keys(record_of(person), hasher)
 
 
+def _index_rows(person: Person) -> tuple[list[MatchKey], MatchProfile | None]:
+    """A person's keys and profile; none for a merged person."""
+    if person.merged_into_id is not None:
+        return [], None
+    record = record_of(person)
+    keys = [
+        MatchKey(
+            person_id=person.pk,
+            organisation_id=person.organisation_id,
+            unit_id=person.unit_id,
+            key=key,
+        )
+        for key in sorted(index_keys(record, hasher))
+    ]
+    profile = profile_of(record, hasher, _sealer(person))
+    return keys, MatchProfile(person_id=person.pk, data=encode(profile))
+
+
+_SEALED_STREET = {"table": "people_matchprofile", "column": "street"}
+
+
+def _sealer(person: Person) -> Callable[[str], str] | None:
+    """Seals a profile's street under the person's own data key (so a master key rotation,
+    which re-wraps that key, leaves the profile readable)."""
+    stored = getattr(person, DATA_KEY_FIELD, None)
+    if not stored:
+        return None
+    data_key = open_data_key(stored)
+    return lambda text: seal(text, data_key, **_SEALED_STREET)
+
+
+def _open_street(sealed: str, stored_key: str) -> str:
+    return unseal(sealed, open_data_key(stored_key), **_SEALED_STREET)
+
+
 def index_person(person: Person) -> None:
     """File a person under its current keys (called by every action that changes a person)."""
+    keys, profile = _index_rows(person)
     with transaction.atomic():
         MatchKey.objects.filter(person=person).delete()
-        MatchKey.objects.bulk_create(
-            MatchKey(
-                person=person,
-                organisation_id=person.organisation_id,
-                unit_id=person.unit_id,
-                key=key,
-            )
-            for key in sorted(keys_of(person))
-        )
+        MatchProfile.objects.filter(person=person).delete()
+        MatchKey.objects.bulk_create(keys)
+        if profile is not None:
+            profile.save(force_insert=True)
 
 
 def rebuild_index(
@@ -81,39 +134,63 @@ def rebuild_index(
     rows = persons if persons is not None else Person.objects.order_by("pk").iterator(2000)
     written = 0
     batch: list[MatchKey] = []
+    profiles: list[MatchProfile] = []
     ids: list[int] = []
     for person in rows:
         ids.append(person.pk)
-        batch.extend(
-            MatchKey(
-                person_id=person.pk,
-                organisation_id=person.organisation_id,
-                unit_id=person.unit_id,
-                key=key,
-            )
-            for key in keys_of(person)
-        )
+        keys, profile = _index_rows(person)
+        batch.extend(keys)
+        if profile is not None:
+            profiles.append(profile)
         if len(ids) >= 2000:
-            written += _flush(ids, batch)
+            written += _flush(ids, batch, profiles)
             if progress:
                 progress(len(ids))
-            ids, batch = [], []
-    written += _flush(ids, batch)
+            ids, batch, profiles = [], [], []
+    written += _flush(ids, batch, profiles)
     if progress and ids:
         progress(len(ids))
     return written
 
 
-def _flush(ids: list[int], batch: list[MatchKey]) -> int:
+def _flush(ids: list[int], batch: list[MatchKey], profiles: list[MatchProfile]) -> int:
     with transaction.atomic():
         MatchKey.objects.filter(person_id__in=ids).delete()
+        MatchProfile.objects.filter(person_id__in=ids).delete()
         MatchKey.objects.bulk_create(batch, batch_size=5000)
+        MatchProfile.objects.bulk_create(profiles, batch_size=5000)
     return len(batch)
 
 
+def rebuild_profiles(progress: Callable[[int], None] | None = None) -> int:
+    """Write the profile of every person that has none (after the profiles were introduced)."""
+    wanted = list(
+        Person.objects.filter(merged_into__isnull=True, match_profile__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(wanted), 2000):
+        chunk = Person.objects.filter(pk__in=wanted[start : start + 2000]).order_by("pk")
+        profiles = [profile for person in chunk if (profile := _index_rows(person)[1])]
+        with transaction.atomic():
+            MatchProfile.objects.bulk_create(profiles)
+        if progress:
+            progress(len(profiles))
+    return len(wanted)
+
+
 def current_model() -> Model:
-    estimate = MatchModelEstimate.objects.first()
-    return Model.from_json(estimate.parameters) if estimate else DEFAULT_MODEL
+    """The newest estimated model, read afresh on every lookup (one small query)."""
+    table = MatchModelEstimate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT parameters FROM {table} ORDER BY estimated_at DESC, id DESC LIMIT 1"  # noqa: S608
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return DEFAULT_MODEL
+    parameters = json.loads(row[0]) if isinstance(row[0], str | bytes) else row[0]
+    return Model.from_json(parameters)
 
 
 # --- Candidates ------------------------------------------------------------------------------------
@@ -135,6 +212,92 @@ class Candidates:
         return [candidate.person.pk for candidate in self.found]
 
 
+# SQLite: one subquery per key, so each reads at most cap + 1 rows of its index range.
+_KEY_PART = (
+    "SELECT {number} AS k, person_id FROM (SELECT person_id FROM people_matchkey"
+    " WHERE key = %s AND {scope} LIMIT %s) AS key_{number}"
+)
+# PostgreSQL: the same as one text whatever the number of keys (planned once per connection
+# rather than for every lookup): the keys as an array, each read by a lateral subquery.
+_KEYS_LATERAL = (
+    "SELECT keys.k, hit.person_id FROM unnest(%s::text[]) WITH ORDINALITY AS keys(key, k)"
+    " CROSS JOIN LATERAL (SELECT person_id FROM people_matchkey WHERE key = keys.key"
+    " AND unit_id = ANY(%s::bigint[]) AND (%s::bigint IS NULL OR organisation_id = %s)"
+    " LIMIT %s) AS hit"
+)
+_TRIGRAM_PART = (
+    "SELECT -1 AS k, person_id FROM (SELECT id AS person_id FROM people_person"
+    " WHERE search_name::text %% %s AND unit_id = ANY(%s::bigint[]) AND (%s::bigint IS NULL"
+    " OR organisation_id = %s) AND merged_into_id IS NULL"
+    " ORDER BY search_name::text <-> %s LIMIT 50) AS trigram"
+)
+_LOOKUP = (
+    "SELECT profile.person_id, profile.data, person.data_key FROM people_matchprofile profile"
+    " JOIN people_person person ON person.id = profile.person_id WHERE profile.person_id IN ("
+    " SELECT person_id FROM (SELECT person_id, COUNT(*) OVER (PARTITION BY k) AS shared"
+    " FROM ({parts}) AS hits) AS counted WHERE shared <= %s)"
+)
+
+
+def _keys_are_weak(record: MatchRecord) -> bool:
+    """A name without an identity number or a full birth date ("Johan Ek, Ringvägen 12"): its
+    only name key needs both names' sound skeletons to agree, so on PostgreSQL the trigram
+    index is asked too. With a number or a date the keys already cover misspelt names (by
+    surname and month, given name and month, date, number), and a trigram search, which reads
+    every person sharing a common trigram, would cost more than the rest of the lookup."""
+    return not record.identity and not (record.birth is not None and record.birth.is_full)
+
+
+def _lookup_sql(
+    record: MatchRecord, unit_ids: list[int], organisation_id: int | None, cap: int
+) -> tuple[str, list[Any]]:
+    """One statement for the whole lookup: each key's persons in the scope (at most cap + 1 of
+    them, by the key's index range), keys shared by more than `cap` dropped, and on PostgreSQL,
+    for a query with weak keys, the persons whose name is similar by trigrams (pg_trgm, GIN
+    index), which finds spellings beyond what the sound keys catch. It returns each candidate
+    once with its profile and the person's wrapped data key. Only placeholders and numbers are
+    formatted into the text; every value is a parameter."""
+    keys = sorted(query_keys(record, hasher))
+    if connection.vendor == "postgresql":
+        parts = [_KEYS_LATERAL]
+        params: list[Any] = [keys, unit_ids, organisation_id, organisation_id, cap + 1]
+        if record.name.surnames and _keys_are_weak(record):
+            name = " ".join(record.name.surnames + record.name.given)
+            parts.append(_TRIGRAM_PART)
+            params += [name, unit_ids, organisation_id, organisation_id, name]
+        return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
+    if not keys:
+        return "", []
+    scope = "unit_id IN ({})".format(", ".join(["%s"] * len(unit_ids)))
+    scope_params: list[Any] = list(unit_ids)
+    if organisation_id is not None:
+        scope += " AND organisation_id = %s"
+        scope_params.append(organisation_id)
+    params = []
+    for key in keys:
+        params += [key, *scope_params, cap + 1]
+    parts = [_KEY_PART.format(number=number, scope=scope) for number in range(len(keys))]
+    return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
+
+
+def candidate_profiles(
+    record: MatchRecord,
+    unit_ids: list[int],
+    organisation_id: int | None = None,
+    cap: int = KEY_CAP,
+) -> list[tuple[int, str, str | None]]:
+    """(id, profile, wrapped data key) of the persons in these units (and organisation, if
+    given) that share a key with the record, in one round trip (see `_lookup_sql`)."""
+    if not unit_ids:
+        return []
+    sql, params = _lookup_sql(record, list(unit_ids), organisation_id, cap)
+    if not sql:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def candidate_ids(
     record: MatchRecord,
     unit_ids: list[int],
@@ -142,43 +305,7 @@ def candidate_ids(
     cap: int = KEY_CAP,
 ) -> set[int]:
     """Ids of persons in these units (and organisation, if given) sharing a key with the record."""
-    found: set[int] = set()
-    for key in sorted(query_keys(record, hasher)):
-        rows = MatchKey.objects.filter(key=key, unit_id__in=unit_ids)
-        if organisation_id is not None:
-            rows = rows.filter(organisation_id=organisation_id)
-        ids = list(rows.values_list("person_id", flat=True)[: cap + 1])
-        if len(ids) <= cap:
-            found.update(ids)
-    found.update(_trigram_ids(record, unit_ids, organisation_id))
-    return found
-
-
-def _trigram_ids(
-    record: MatchRecord, unit_ids: list[int], organisation_id: int | None
-) -> list[int]:
-    """On PostgreSQL: persons whose name is similar by trigrams (pg_trgm, GIN index). It finds
-    names whose spelling differs beyond what the sound keys catch."""
-    if connection.vendor != "postgresql" or not record.name.surnames or not unit_ids:
-        return []
-    name = " ".join(record.name.surnames + record.name.given)
-    # Only placeholders vary; -1 stands for "any organisation".
-    sql = (
-        "SELECT id FROM people_person WHERE search_name %% %s AND unit_id = ANY(%s)"
-        " AND (%s = -1 OR organisation_id = %s) AND merged_into_id IS NULL"
-        " ORDER BY search_name <-> %s LIMIT 50"
-    )
-    organisation = -1 if organisation_id is None else organisation_id
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [name, list(unit_ids), organisation, organisation, name])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def scored(
-    record: MatchRecord, persons: Iterable[Person], model: Model
-) -> Iterator[tuple[Person, MatchResult]]:
-    for person in persons:
-        yield person, match(record, record_of(person), model)
+    return {row[0] for row in candidate_profiles(record, unit_ids, organisation_id, cap)}
 
 
 def find_candidates(
@@ -190,16 +317,55 @@ def find_candidates(
     scope: Scope | None = None,
 ) -> Candidates:
     """The persons the user may see that may be the one described, best first, and whether the
-    other agency of the user's units may know the person too (see the module docstring)."""
+    other agency of the user's units may know the person too (see the module docstring).
+
+    Candidates are compared by their profiles (igor/people/profile.py); a sealed street is
+    opened only for those that may reach a shown class, and only the persons in a shown class
+    are loaded. The result is `match()` on the full records."""
     scope = scope or scope_for(user)
     if not scope.works_with_cases or not record.has_content:
         return Candidates([], other_side=False)
-    ids = candidate_ids(record, scope.unit_ids) - set(exclude)
-    persons = Person.objects.filter(pk__in=ids, merged_into__isnull=True).select_related("unit")
+    excluded = set(exclude)
     model = current_model()
+    query = profile_of(record, hasher)
+    results: dict[int, MatchResult] = {}
+    unsealed: list[int] = []  # undecided, with no sealed street (a row without a data key)
+    kept: dict[int, ProfileComparison] = {}
+    for pk, data, stored_key in candidate_profiles(record, scope.unit_ids):
+        if pk in excluded:
+            continue
+        profile = decode(data)
+        compared = compare_profile(query, profile, model, POSSIBLE)
+        if compared is None or compared.bound(model) < POSSIBLE:
+            continue
+        if compared.address_options is None:
+            result = score(compared.comparison, model)
+        elif profile.street_sealed and stored_key:
+            assert record.address is not None
+            street = _open_street(profile.street_sealed, stored_key)
+            result = score(compared.decided(streets_close(record.address.street, street)), model)
+        else:
+            kept[pk] = compared
+            unsealed.append(pk)
+            continue
+        if result.match_class in SHOWN_CLASSES:
+            results[pk] = result
+    persons = (
+        Person.objects.filter(
+            pk__in=[*results, *unsealed], merged_into__isnull=True
+        ).select_related("unit")
+        if results or unsealed
+        else []
+    )
     visible: list[Candidate] = []
     other_side = False
-    for person, result in scored(record, persons, model):
+    for person in persons:
+        if person.pk in kept:
+            address = address_of(person)
+            assert record.address is not None and address is not None
+            close = streets_close(record.address.street, address.street)
+            results[person.pk] = score(kept[person.pk].decided(close), model)
+        result = results[person.pk]
         if result.match_class not in SHOWN_CLASSES:
             continue
         if sees_person(scope, person):

@@ -158,6 +158,20 @@ class MatchKey(models.Model):
         return f"{self.person_id} {self.key[:2]}"
 
 
+class MatchProfile(models.Model):
+    """A person as the candidate lookup compares it (igor/people/profile.py): normalised, with
+    keyed hashes for the fields the person row keeps encrypted. Written with the match keys;
+    none for a merged person."""
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.CASCADE, related_name="match_profile"
+    )
+    data = models.TextField()
+
+    def __str__(self) -> str:
+        return f"profile {self.person_id}"
+
+
 class MatchModelEstimate(models.Model):
     """m and u estimated from the register by `igor match_train`; the newest one is used."""
 

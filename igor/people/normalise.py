@@ -410,11 +410,16 @@ def parse_address(street: str, postcode: str = "") -> Address | None:
     return Address(folded, number.lstrip("0"), letter.lower(), flat, code if len(code) == 5 else "")
 
 
+def streets_close(first: str, second: str) -> bool:
+    """Two folded street names that are one street written differently."""
+    return JaroWinkler.similarity(first, second) >= 0.93
+
+
 def address_agreement(first: Address, second: Address) -> str:
     """ "same" (street and number), "street" (same street, other or no number), "postcode" or
     "different"."""
     if first.street and second.street:
-        close = JaroWinkler.similarity(first.street, second.street) >= 0.93
+        close = streets_close(first.street, second.street)
         if close and first.number and first.number == second.number:
             return "same"
         if close:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from igor.people.scoring import MatchResult, Reason
 
@@ -18,7 +19,13 @@ CLASS_LABELS = {
 
 
 def _phrase(field: str, level: str) -> str:
-    phrases = {
+    return _phrases(get_language()).get((field, level), f"{field}: {level}")
+
+
+@lru_cache(maxsize=16)
+def _phrases(language: str | None) -> dict[tuple[str, str], str]:
+    # Per language: the words of every reason, translated once.
+    return {
         ("identity", "same"): _("same identity number"),
         ("identity", "transposed"): _("identity number one or two digits apart"),
         ("identity", "different"): _("different identity number"),
@@ -45,7 +52,6 @@ def _phrase(field: str, level: str) -> str:
         ("phone", "same"): _("same phone number"),
         ("phone", "different"): _("different phone number"),
     }
-    return phrases.get((field, level), f"{field}: {level}")
 
 
 def describe(reason: Reason | Mapping[str, object]) -> str:

@@ -100,20 +100,34 @@ def _similarity(first: Sequence[str], second: Sequence[str]) -> float:
     return max(joined, best)
 
 
-def _name_level(
-    first: Sequence[str], second: Sequence[str], canonical: bool
+def name_forms(parts: Sequence[str], canonical: bool) -> frozenset[str]:
+    """The forms a name part is known by: itself (its full form for a given name's short form)
+    and its sound skeleton. Two names sharing a form share a part."""
+    names = {canonical_given(part) if canonical else part for part in parts}
+    return frozenset(names | {skeleton(name) for name in names})
+
+
+def name_level(
+    first: Sequence[str],
+    second: Sequence[str],
+    canonical: bool,
+    first_forms: frozenset[str] | None = None,
+    second_forms: frozenset[str] | None = None,
 ) -> tuple[int, float] | None:
+    """The level of two names and their similarity; their `name_forms`, when known, are given
+    so that they need not be worked out again."""
     if not first or not second:
         return None
     if tuple(first) == tuple(second):
         return 0, 1.0
     similarity = round(_similarity(first, second), 2)
-
-    def forms(parts: Sequence[str]) -> set[str]:
-        names = {canonical_given(part) if canonical else part for part in parts}
-        return names | {skeleton(name) for name in names}
-
-    if set(first) & set(second) or forms(first) & forms(second):
+    if set(first) & set(second):
+        return 1, similarity
+    if first_forms is None:
+        first_forms = name_forms(first, canonical)
+    if second_forms is None:
+        second_forms = name_forms(second, canonical)
+    if first_forms & second_forms:
         return 1, similarity
     if similarity >= CLOSE:
         return 2, similarity
@@ -143,7 +157,7 @@ def compare(first: MatchRecord, second: MatchRecord) -> Comparison:
         ("surname", first.name.surnames, second.name.surnames, False),
         ("given", first.name.given, second.name.given, True),
     ):
-        found = _name_level(first_parts, second_parts, canonical)
+        found = name_level(first_parts, second_parts, canonical)
         if found is None:
             levels.append(None)
         else:
@@ -175,8 +189,27 @@ class Model:
     u: dict[str, tuple[float, ...]]
     prior: float = 1e-4
 
+    _weights: dict[str, tuple[float, ...]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    _best: dict[str, float] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for name in self.m:
+            self._weights[name] = tuple(
+                math.log2(m / u) for m, u in zip(self.m[name], self.u[name], strict=True)
+            )
+            self._best[name] = max(self._weights[name])
+
     def weight(self, field_name: str, level: int) -> float:
-        return math.log2(self.m[field_name][level] / self.u[field_name][level])
+        return self._weights[field_name][level]
+
+    def best(self, field_name: str) -> float:
+        """The highest weight a field can add."""
+        return self._best[field_name]
 
     def as_json(self) -> dict[str, object]:
         return {"m": self.m, "u": self.u, "prior": self.prior}

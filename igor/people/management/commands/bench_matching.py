@@ -126,6 +126,8 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     for r in results:
         ratio = r["p95_ms"] / r["floor_p95_ms"] if r["floor_p95_ms"] else float("inf")
         size = f"{r['index_bytes'] / 1e6:.1f}" if r["index_bytes"] else "n/a"
+        if r["index_bytes"] and not r.get("index_measured", True):
+            size = "~" + size  # estimated from the rows' sizes (SQLite without dbstat)
         lines.append(
             f"{r['persons']:>10,} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['floor_p95_ms']:>10.2f} "
             f"{ratio:>10.1f} {r['precision']:>9.3f} {r['recall']:>7.3f} {r['f1']:>6.3f} {size:>9}"

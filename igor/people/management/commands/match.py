@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -22,25 +23,23 @@ from igor.people.reasons import summary
 from igor.people.scoring import DEFAULT_MODEL, MatchRecord, Model, make_record
 
 
-def records_of(found: PersonFile, label: str, quiet: bool) -> tuple[list[MatchRecord], list[str]]:
-    records, ids = [], []
+def records_of(found: PersonFile, label: str, quiet: bool, ids: list[str]) -> Iterator[MatchRecord]:
+    """The file's records one by one (the left file is never held whole); each row's id is
+    appended to `ids` as its record is handed out."""
     rows = tqdm(found.rows(), desc=f"reading {label}", unit=" rows", disable=quiet)
     for row in rows:
         values = row.values
-        records.append(
-            make_record(
-                given=values.get("given", ""),
-                surname=values.get("surname", ""),
-                full_name=values.get("name", ""),
-                identity=values.get("identity", ""),
-                birth=values.get("birth", ""),
-                street=values.get("street", ""),
-                postcode=values.get("postcode", ""),
-                phone=values.get("phone", ""),
-            )
-        )
         ids.append(values.get("id") or str(row.line))
-    return records, ids
+        yield make_record(
+            given=values.get("given", ""),
+            surname=values.get("surname", ""),
+            full_name=values.get("name", ""),
+            identity=values.get("identity", ""),
+            birth=values.get("birth", ""),
+            street=values.get("street", ""),
+            postcode=values.get("postcode", ""),
+            phone=values.get("phone", ""),
+        )
 
 
 def _model() -> Model:
@@ -81,10 +80,11 @@ class Command(BaseCommand):
             right_file = open_person_file(options["right"], right_map, limit)
         except InputProblem as problem:
             raise CommandError(str(problem)) from problem
-        left, left_ids = records_of(left_file, "left", quiet)
-        right, right_ids = records_of(right_file, "right", quiet)
-        index = BlockIndex(right)
-        progress = tqdm(total=len(left), desc="linking", unit=" rows", disable=quiet)
+        left_ids: list[str] = []
+        right_ids: list[str] = []
+        index = BlockIndex(records_of(right_file, "right", quiet, right_ids))
+        left = records_of(left_file, "left", True, left_ids)
+        progress = tqdm(desc="linking", unit=" rows", disable=quiet)
         links = link(left, index, _model(), not options["all"], lambda: progress.update())
 
         def rows() -> Any:
