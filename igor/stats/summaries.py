@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count as DbCount
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 
@@ -262,6 +262,14 @@ def rebuild() -> None:
 
 
 def _rebuild() -> None:
+    _recount_everything()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The table was written whole: without fresh statistics the planner would scan it.
+            cursor.execute("ANALYZE stats_dailycount")
+
+
+def _recount_everything() -> None:
     DailyCount.objects.all().delete()
     CaseFootprint.objects.all().delete()
     ChangedCase.objects.all().delete()
