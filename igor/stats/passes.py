@@ -18,11 +18,9 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import Q
-
 from igor.cases.models import PartyRole
 from igor.stats.formulas import Breakdown, Count, Share, Value
-from igor.stats.periods import STOCKHOLM, Period
+from igor.stats.periods import Period
 
 Result = dict[int, Value]
 Rows = dict[int, dict[str, int]]  # unit id → counter → number
@@ -42,15 +40,6 @@ def forget() -> None:
     """Nothing remembered: the next figures are computed from the rows."""
     for memo in _MEMOS:
         memo.cache_clear()
-
-
-def _in(period: Period, field: str) -> Q:
-    return Q(**{f"{field}__gte": period.lower(), f"{field}__lt": period.upper()})
-
-
-def _end_of(today: datetime.date) -> datetime.datetime:
-    after = today + datetime.timedelta(days=1)
-    return datetime.datetime.combine(after, datetime.time(), tzinfo=STOCKHOLM)
 
 
 class Origin:

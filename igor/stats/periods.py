@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -91,6 +92,11 @@ def month_of(moment: datetime.datetime | datetime.date | None) -> str:
     if isinstance(moment, datetime.datetime):
         moment = moment.astimezone(STOCKHOLM).date()
     return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def during(period: Period, field: str) -> Q:
+    """The rows whose time `field` falls within the period (local days, Stockholm)."""
+    return Q(**{f"{field}__gte": period.lower(), f"{field}__lt": period.upper()})
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:

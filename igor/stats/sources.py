@@ -23,13 +23,9 @@ from igor.sharing.grounds import StatutoryGround
 from igor.sharing.models import IN_FORCE, BasisKind, EndReason, SharingBasis
 from igor.stats import formulas, passes, summaries
 from igor.stats.formulas import ClosedCase, Count, LaterIncident, Share, Value
-from igor.stats.periods import Period, local_date
+from igor.stats.periods import Period, during, local_date
 
 Result = dict[int, Value]
-
-
-def _in(period: Period, field: str) -> Q:
-    return Q(**{f"{field}__gte": period.lower(), f"{field}__lt": period.upper()})
 
 
 def _counts(queryset: QuerySet[Any], unit_field: str, distinct: str | None = None) -> Result:
@@ -92,14 +88,14 @@ def incidents_with_children(period: Period, today: datetime.date) -> Result:
 
 
 def consents_recorded(period: Period, today: datetime.date) -> Result:
-    rows = SharingBasis.objects.filter(_in(period, "recorded_at"), kind=BasisKind.CONSENT)
+    rows = SharingBasis.objects.filter(during(period, "recorded_at"), kind=BasisKind.CONSENT)
     return _counts(rows, "unit_id")
 
 
 def consents_withdrawn(period: Period, today: datetime.date) -> Result:
     # Withdrawn by the person; not a consent replaced by a narrower one or a new purpose.
     rows = SharingBasis.objects.filter(
-        _in(period, "withdrawn_at"), kind=BasisKind.CONSENT, ended_reason=EndReason.WITHDRAWN
+        during(period, "withdrawn_at"), kind=BasisKind.CONSENT, ended_reason=EndReason.WITHDRAWN
     )
     return _counts(rows, "unit_id")
 
@@ -107,13 +103,13 @@ def consents_withdrawn(period: Period, today: datetime.date) -> Result:
 def statutory_disclosures(period: Period, today: datetime.date) -> Result:
     # A request still awaiting the lead's approval, or refused, disclosed nothing.
     rows = SharingBasis.objects.filter(
-        _in(period, "recorded_at"), kind=BasisKind.STATUTORY, approval__in=IN_FORCE
+        during(period, "recorded_at"), kind=BasisKind.STATUTORY, approval__in=IN_FORCE
     )
     return _counts(rows.exclude(ground=StatutoryGround.OROSANMALAN), "unit_id")
 
 
 def child_concern_reports(period: Period, today: datetime.date) -> Result:
-    rows = SharingBasis.objects.filter(_in(period, "recorded_at"), kind=BasisKind.STATUTORY)
+    rows = SharingBasis.objects.filter(during(period, "recorded_at"), kind=BasisKind.STATUTORY)
     return _counts(rows.filter(ground=StatutoryGround.OROSANMALAN), "unit_id")
 
 
@@ -203,18 +199,10 @@ def closed_cases(closed: QuerySet[Case]) -> dict[int, list[tuple[int, ClosedCase
     return by_unit
 
 
-REOFFENDING_MONTHS = 12  # the longest follow-up; the 6-month figure reads the same rows
-
-
 def data_version() -> str:
     """The audit chain head, which every action moves (see results.py)."""
     head = ChainHead.objects.filter(id=1).values_list("seq", "mac").first()
     return f"{head[0]}-{head[1]}" if head else "0"
-
-
-VARIANTS: tuple[formulas.Variant, ...] = tuple(
-    (months, partner) for months in (6, 12) for partner in ("any", "same", "new")
-)
 
 
 @passes.remembered

@@ -21,8 +21,8 @@ from igor.cases.models import PartyRole
 from igor.risk.models import MeasureStatus, ProtectiveMeasure
 from igor.stats import passes
 from igor.stats.formulas import Breakdown, Count, Durations, Share, days_between
-from igor.stats.periods import STOCKHOLM, Period
-from igor.stats.sources import Result, _counts, _in, data_version
+from igor.stats.periods import STOCKHOLM, Period, during
+from igor.stats.sources import Result, _counts, data_version
 from igor.support.models import (
     Answer,
     ContactResult,
@@ -94,16 +94,16 @@ def _durations(rows: Any) -> Result:
 
 
 def tips_by_channel(period: Period, today: datetime.date) -> Result:
-    return _breakdown(Tip.objects.filter(_in(period, "received_at")), "unit_id", "kind")
+    return _breakdown(Tip.objects.filter(during(period, "received_at")), "unit_id", "kind")
 
 
 def tips_by_relation(period: Period, today: datetime.date) -> Result:
-    tips = Tip.objects.filter(_in(period, "received_at"), kind=TipKind.TIP)
+    tips = Tip.objects.filter(during(period, "received_at"), kind=TipKind.TIP)
     return _breakdown(tips, "unit_id", "how_known")
 
 
 def tip_to_triage_days(period: Period, today: datetime.date) -> Result:
-    tips = Tip.objects.filter(_in(period, "received_at"))
+    tips = Tip.objects.filter(during(period, "received_at"))
     summaries = (
         AuditEvent.objects.filter(
             verb="update",
@@ -129,7 +129,7 @@ def tip_to_contact_days(period: Period, today: datetime.date) -> Result:
         done_at__gte=OuterRef("received_at"),
     ).order_by("done_at")
     tips = (
-        Tip.objects.filter(_in(period, "received_at"), case__isnull=False)
+        Tip.objects.filter(during(period, "received_at"), case__isnull=False)
         .annotate(reached_at=Subquery(reached.values("done_at")[:1]))
         .filter(reached_at__isnull=False)
     )
@@ -154,7 +154,7 @@ def cases_by_origin(period: Period, today: datetime.date) -> Result:
 
 def _contacts(period: Period, role: str) -> QuerySet[OutreachContact]:
     return OutreachContact.objects.filter(
-        _in(period, "done_at"), party_role=role, result=ContactResult.REACHED
+        during(period, "done_at"), party_role=role, result=ContactResult.REACHED
     )
 
 
@@ -248,7 +248,7 @@ def sheltered_housing_placements(period: Period, today: datetime.date) -> Result
 
 
 def transports(period: Period, today: datetime.date) -> Result:
-    rides = Transport.objects.filter(_in(period, "departs_at")).exclude(
+    rides = Transport.objects.filter(during(period, "departs_at")).exclude(
         status=TransportStatus.CANCELLED
     )
     return _counts(rides, "case__unit_id")

@@ -45,7 +45,7 @@ from igor.cases.models import Case, CaseStatus, Incident, Party, PartyRole
 from igor.people.models import Person
 from igor.stats import formulas
 from igor.stats.models import CaseFootprint, ChangedCase, DailyCount, SummaryState
-from igor.stats.periods import Period, add_months, local_date
+from igor.stats.periods import Period, add_months, during, local_date
 from igor.support.models import InvestigationStatus, LegalEvent, LegalEventKind, LegalProcess
 from igor.tips.models import Tip
 
@@ -67,10 +67,6 @@ PARTNERS = ("any", "same", "new")
 # A closing day whose re-offending an incident on day X can change lies within the 12 months
 # before X; a few days more cover the month-end clamping of `add_months`.
 RELATED_WINDOW = datetime.timedelta(days=370)
-
-
-def _in(period: Period, field: str) -> Q:
-    return Q(**{f"{field}__gte": period.lower(), f"{field}__lt": period.upper()})
 
 
 # --- What each day counts, from the rows ---------------------------------------------------------
@@ -95,7 +91,7 @@ def count_opened(period: Period) -> Days:
         .order_by("at")
         .values("at")[:1]
     )
-    cases = Case.objects.filter(_in(period, "opened_at")).annotate(
+    cases = Case.objects.filter(during(period, "opened_at")).annotate(
         has_report=Exists(
             Incident.objects.filter(case_id=OuterRef("pk")).exclude(police_report_number="")
         ),
@@ -131,7 +127,7 @@ def count_opened(period: Period) -> Days:
 def count_incidents(period: Period) -> Days:
     found: Days = {}
     rows = (
-        Incident.objects.filter(_in(period, "occurred_at"))
+        Incident.objects.filter(during(period, "occurred_at"))
         .order_by()
         .values_list(
             "case__unit_id",
@@ -153,7 +149,9 @@ def count_incidents(period: Period) -> Days:
 def count_closed(period: Period) -> Days:
     found: Days = {}
     rows = (
-        Case.objects.filter(_in(period, "closed_at")).order_by().values_list("unit_id", "closed_at")
+        Case.objects.filter(during(period, "closed_at"))
+        .order_by()
+        .values_list("unit_id", "closed_at")
     )
     for unit, closed_at in rows.iterator(5000):
         assert closed_at is not None  # asked for a closing time in the period
@@ -167,7 +165,7 @@ def count_reoffending(period: Period) -> Days:
     has not ended by its today)."""
     from igor.stats.sources import closed_cases, later_incidents
 
-    closed = Case.objects.filter(_in(period, "closed_at"), status=CaseStatus.CLOSED)
+    closed = Case.objects.filter(during(period, "closed_at"), status=CaseStatus.CLOSED)
     by_unit = closed_cases(closed)
     if not by_unit:
         return {}
@@ -197,7 +195,7 @@ def _count_parties(role: str) -> Callable[[Period], Days]:
         found: Days = {}
         rows = (
             Party.objects.filter(role=role)
-            .filter(_in(period, "case__opened_at"))
+            .filter(during(period, "case__opened_at"))
             .order_by()
             .values_list("case__unit_id", "case__opened_at", "person_id")
         )
