@@ -27,6 +27,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(autouse=True)
+def _cache_forgets_each_test() -> Iterator[None]:
+    """A test's rows are rolled back after it; what the cache remembered of them must go too."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def _triggers_back_on(django_db_blocker: Any) -> Iterator[None]:
     """Requested before the database fixture, so this teardown runs after its flush: the

@@ -57,8 +57,8 @@ def end_all_sessions(*, user: User, reason: str) -> int:
 
 @transaction.atomic
 def deactivate_user(*, actor: User, user: User) -> User:
-    User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
+    user.save(update_fields=["is_active"])  # a save, so that what listens for user changes hears
     end_all_sessions(user=user, reason="deactivated")
     record(
         actor=actor,

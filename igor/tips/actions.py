@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -265,13 +266,39 @@ def submit(
     )
 
 
+# Who is told of a new tip is asked on every public send and changes seldom, so it is remembered
+# for a while: at most this long in another server process, and until any change of a user in
+# this one (forget_triage_addresses). All units' lists are kept under one key, so forgetting
+# them costs no query of which units the changed user belongs to.
+TRIAGE_ADDRESSES_KEY = "igor-tips:triage-addresses"
+TRIAGE_ADDRESSES_SECONDS = 60
+
+
+def triage_addresses(unit_id: int) -> list[str]:
+    """The e-mail addresses of the unit's active triage officers."""
+    known: dict[int, list[str]] = cache.get(TRIAGE_ADDRESSES_KEY) or {}
+    if unit_id not in known:
+        known[unit_id] = list(
+            User.objects.filter(units__id=unit_id, role=Role.TRIAGE_OFFICER, is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+            .values_list("email", flat=True)
+        )
+        cache.set(TRIAGE_ADDRESSES_KEY, known, TRIAGE_ADDRESSES_SECONDS)
+    return known[unit_id]
+
+
+def forget_triage_addresses(**_signal: object) -> None:
+    """A user was saved, or their units changed: ask the database again at the next send.
+
+    Again after the change commits, since a send in between would remember the old state."""
+    cache.delete(TRIAGE_ADDRESSES_KEY)
+    transaction.on_commit(lambda: cache.delete(TRIAGE_ADDRESSES_KEY))
+
+
 def notify_new_tip(unit_id: int) -> None:
     """Tell the unit's triage staff that something came in: never what, never when exactly."""
-    recipients = list(
-        User.objects.filter(units__id=unit_id, role=Role.TRIAGE_OFFICER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    recipients = triage_addresses(unit_id)
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):

@@ -155,6 +155,32 @@ def test_staff_are_told_only_that_a_tip_came_in(world: TipWorld, settings) -> No
     assert "Hemlig" not in text and "grannen" not in text
 
 
+def test_the_addresses_told_of_a_new_tip_follow_changes_of_the_staff(world: TipWorld) -> None:
+    from django.test import TestCase
+
+    from igor.accounts.actions import deactivate_user
+
+    def told() -> list[str]:
+        mail.outbox.clear()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            send_tip(world.p.unit_a, what_happened="Skrik från lägenheten")
+        return [address for message in mail.outbox for address in message.to]
+
+    triage = world.p.triage_a
+    triage.email = "tove@example.com"
+    triage.save()
+    assert told() == ["tove@example.com"]
+    triage.email = "tove.ny@example.com"
+    triage.save()
+    assert told() == ["tove.ny@example.com"]
+    triage.units.remove(world.p.unit_a)
+    assert told() == []
+    triage.units.add(world.p.unit_a)
+    assert told() == ["tove.ny@example.com"]
+    deactivate_user(actor=world.p.admin, user=triage)
+    assert told() == []
+
+
 @pytest.mark.parametrize("size", ["A4", "A3"])
 def test_the_poster_is_a_tagged_pdf_whose_qr_codes_open_the_tip_page(
     world: TipWorld, size: str
