@@ -217,6 +217,9 @@ def store_submission(submission: Submission, *, with_it: Callable[[], None] | No
             sent = _store(submission)
             if with_it is not None:
                 with_it()
+            # Last before the commit: from here to the commit the audit chain's head is held,
+            # and every other write of every user waits for it.
+            _public_event("create", sent.tip, "public")
     except IntegrityError:  # a replay, a double click, or two sends at the same instant
         earlier = Tip.objects.filter(submission_key=submission.key_hash).first()
         if earlier is None:
@@ -226,6 +229,7 @@ def store_submission(submission: Submission, *, with_it: Callable[[], None] | No
 
 
 def _store(submission: Submission) -> Sent:
+    """The submission's rows; its audit event is the caller's to append, last."""
     tip, code, contact = submission.tip, submission.code, submission.contact
     tip.save(force_insert=True)
     if code:
@@ -235,7 +239,6 @@ def _store(submission: Submission) -> Sent:
         ContactDetails.objects.create(
             tip=tip, **{name: contact[name] for name in CONTACT_FIELDS if name in contact}
         )
-    _public_event("create", tip, "public")
     transaction.on_commit(lambda: notify_new_tip(tip.unit_id))
     return Sent(tip=tip, code=code)
 
