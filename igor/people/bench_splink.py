@@ -74,7 +74,8 @@ def _train(linker: Linker) -> None:
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    # Given name and surname together: a common surname alone pairs tens of millions of records.
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "surname"))
 
 
 def _percentile(samples: list[float], share: float) -> float:
