@@ -116,6 +116,9 @@ def realtime(register_path: str, queries_path: str) -> dict[str, float]:
             f"SELECT id_r FROM {found.physical_name} ORDER BY match_weight DESC LIMIT 1"
         ).fetchone()
         latencies.append((time.perf_counter() - started) * 1000)
+        # Not timed: each query's tables would otherwise stay in DuckDB for the whole run.
+        found.drop_table_from_database_and_remove_from_cache()
+        db_api._con.execute(f"DROP TABLE {table}")  # noqa: SLF001
         predicted, truth = (best[0] if best else None), row[-1]
         if predicted and predicted == truth:
             tp += 1

@@ -12,6 +12,7 @@ holds values set from Swedish register figures.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -118,7 +119,20 @@ def name_level(
     so that they need not be worked out again."""
     if not first or not second:
         return None
-    if tuple(first) == tuple(second):
+    return _name_level(tuple(first), tuple(second), canonical, first_forms, second_forms)
+
+
+# The same few thousand names meet again and again (a common name is compared with every
+# candidate that shares a key with it), and the string similarities are most of a comparison.
+@functools.lru_cache(maxsize=32768)
+def _name_level(
+    first: tuple[str, ...],
+    second: tuple[str, ...],
+    canonical: bool,
+    first_forms: frozenset[str] | None,
+    second_forms: frozenset[str] | None,
+) -> tuple[int, float]:
+    if first == second:
         return 0, 1.0
     similarity = round(_similarity(first, second), 2)
     if set(first) & set(second):

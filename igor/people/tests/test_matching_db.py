@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from igor.audit.models import AuditEvent
@@ -51,6 +52,31 @@ def test_typos_and_a_swapped_birth_date_still_find_the_person(personas: Personas
         make_record(given="Muhammad", surname="Carlson", birth="1885-12-04"),
     )
     assert known.pk in found.ids
+
+
+def test_a_misspelt_name_is_found_by_trigrams_among_many_similar_names(
+    personas: Personas,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram search exists on PostgreSQL; on SQLite the sound keys alone")
+    for day in range(1, 61):  # more similar names than the trigram search keeps (50)
+        make_person(
+            personas.police_a,
+            first_name="Anna",
+            last_name="Andersson",
+            birth_date=datetime.date(1985, 1, 1) + datetime.timedelta(days=day),
+        )
+    known = make_person(
+        personas.police_a,
+        first_name="Hanna",
+        last_name="Andersson",
+        birth_date=datetime.date(1985, 3, 4),
+    )
+    # No key is shared ("hn|adrsn" against "hn|andrsn"); only the trigram search can find her.
+    query = make_record(given="Hannah", surname="Adersson", birth="1985")
+    found = find_candidates(personas.police_a, query)
+    assert found.ids[:1] == [known.pk]
+    assert found.found[0].result.match_class == "possible"
 
 
 def test_the_other_organisation_never_gets_the_person_only_a_prompt(personas: Personas) -> None:
