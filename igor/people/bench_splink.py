@@ -112,9 +112,10 @@ def realtime(register_path: str, queries_path: str) -> dict[str, float]:
         found = linker.inference.predict_between(
             one, register, threshold_match_probability=0.5, warning_mode="never"
         )
-        best = db_api._con.execute(  # noqa: SLF001
+        rows = db_api._con.execute(  # noqa: SLF001 - all rows fetched, so the result is finished
             f"SELECT id_r FROM {found.physical_name} ORDER BY match_weight DESC LIMIT 1"
-        ).fetchone()
+        ).fetchall()
+        best = rows[0] if rows else None
         latencies.append((time.perf_counter() - started) * 1000)
         # Not timed: each query's tables would otherwise stay in DuckDB for the whole run.
         found.drop_table_from_database_and_remove_from_cache()
