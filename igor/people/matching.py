@@ -28,7 +28,14 @@ from igor.lib.crypto import DATA_KEY_FIELD, open_data_key, seal, unseal
 from igor.people.blocking import index_keys, query_keys
 from igor.people.models import MatchKey, MatchModelEstimate, MatchProfile, Person
 from igor.people.normalise import Address, parse_address, streets_close
-from igor.people.profile import ProfileComparison, compare_profile, decode, encode, profile_of
+from igor.people.profile import (
+    Profile,
+    ProfileComparison,
+    compare_profile,
+    decode,
+    encode,
+    profile_of,
+)
 from igor.people.scoring import (
     DEFAULT_MODEL,
     POSSIBLE,
@@ -248,25 +255,43 @@ def _keys_are_weak(record: MatchRecord) -> bool:
     return not record.identity and not (record.birth is not None and record.birth.is_full)
 
 
+def _asks_trigrams(record: MatchRecord) -> bool:
+    return (
+        connection.vendor == "postgresql" and bool(record.name.surnames) and _keys_are_weak(record)
+    )
+
+
 def _lookup_sql(
-    record: MatchRecord, unit_ids: list[int], organisation_id: int | None, cap: int
+    record: MatchRecord,
+    unit_ids: list[int],
+    organisation_id: int | None,
+    cap: int,
+    *,
+    by_keys: bool = True,
+    by_trigrams: bool = True,
 ) -> tuple[str, list[Any]]:
     """One statement for the whole lookup: each key's persons in the scope (at most cap + 1 of
     them, by the key's index range), keys shared by more than `cap` dropped, and on PostgreSQL,
     for a query with weak keys, the persons whose name is similar by trigrams (pg_trgm, GIN
     index), which finds spellings beyond what the sound keys catch. It returns each candidate
     once with its profile and the person's wrapped data key. Only placeholders and numbers are
-    formatted into the text; every value is a parameter."""
+    formatted into the text; every value is a parameter. `by_keys` and `by_trigrams` choose the
+    sources (an empty text when none applies)."""
     keys = sorted(query_keys(record, hasher))
     if connection.vendor == "postgresql":
-        parts = [_KEYS_LATERAL]
-        params: list[Any] = [keys, unit_ids, organisation_id, organisation_id, cap + 1]
-        if record.name.surnames and _keys_are_weak(record):
+        parts: list[str] = []
+        params: list[Any] = []
+        if by_keys:
+            parts.append(_KEYS_LATERAL)
+            params += [keys, unit_ids, organisation_id, organisation_id, cap + 1]
+        if by_trigrams and _asks_trigrams(record):
             name = " ".join(record.name.surnames + record.name.given)
             parts.append(_TRIGRAM_PART)
             params += [name, unit_ids, organisation_id, organisation_id, name]
+        if not parts:
+            return "", []
         return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
-    if not keys:
+    if not keys or not by_keys:
         return "", []
     scope = "unit_id IN ({})".format(", ".join(["%s"] * len(unit_ids)))
     scope_params: list[Any] = list(unit_ids)
@@ -285,12 +310,17 @@ def candidate_profiles(
     unit_ids: list[int],
     organisation_id: int | None = None,
     cap: int = KEY_CAP,
+    *,
+    by_keys: bool = True,
+    by_trigrams: bool = True,
 ) -> list[tuple[int, str, str | None]]:
     """(id, profile, wrapped data key) of the persons in these units (and organisation, if
     given) that share a key with the record, in one round trip (see `_lookup_sql`)."""
     if not unit_ids:
         return []
-    sql, params = _lookup_sql(record, list(unit_ids), organisation_id, cap)
+    sql, params = _lookup_sql(
+        record, list(unit_ids), organisation_id, cap, by_keys=by_keys, by_trigrams=by_trigrams
+    )
     if not sql:
         return []
     with connection.cursor() as cursor:
@@ -306,6 +336,43 @@ def candidate_ids(
 ) -> set[int]:
     """Ids of persons in these units (and organisation, if given) sharing a key with the record."""
     return {row[0] for row in candidate_profiles(record, unit_ids, organisation_id, cap)}
+
+
+class _Scored:
+    """Candidates' profiles compared with the query: those in a shown class, and those whose
+    class waits for a street that only the loaded person can tell."""
+
+    def __init__(self, record: MatchRecord, model: Model, excluded: set[int]) -> None:
+        self.record, self.model = record, model
+        self.query = profile_of(record, hasher)
+        self.seen = set(excluded)
+        self.results: dict[int, MatchResult] = {}
+        self.unsealed: list[int] = []  # undecided, with no sealed street (no data key)
+        self.kept: dict[int, ProfileComparison] = {}
+
+    def add(self, rows: Iterable[tuple[int, str, str | None]]) -> None:
+        for pk, data, stored_key in rows:
+            if pk not in self.seen:
+                self.seen.add(pk)
+                self._compare(pk, decode(data), stored_key)
+
+    def _compare(self, pk: int, profile: Profile, stored_key: str | None) -> None:
+        compared = compare_profile(self.query, profile, self.model, POSSIBLE)
+        if compared is None or compared.bound(self.model) < POSSIBLE:
+            return
+        if compared.address_options is None:
+            result = score(compared.comparison, self.model)
+        elif profile.street_sealed and stored_key:
+            assert self.record.address is not None
+            street = _open_street(profile.street_sealed, stored_key)
+            close = streets_close(self.record.address.street, street)
+            result = score(compared.decided(close), self.model)
+        else:
+            self.kept[pk] = compared
+            self.unsealed.append(pk)
+            return
+        if result.match_class in SHOWN_CLASSES:
+            self.results[pk] = result
 
 
 def find_candidates(
@@ -325,31 +392,14 @@ def find_candidates(
     scope = scope or scope_for(user)
     if not scope.works_with_cases or not record.has_content:
         return Candidates([], other_side=False)
-    excluded = set(exclude)
-    model = current_model()
-    query = profile_of(record, hasher)
-    results: dict[int, MatchResult] = {}
-    unsealed: list[int] = []  # undecided, with no sealed street (a row without a data key)
-    kept: dict[int, ProfileComparison] = {}
-    for pk, data, stored_key in candidate_profiles(record, scope.unit_ids):
-        if pk in excluded:
-            continue
-        profile = decode(data)
-        compared = compare_profile(query, profile, model, POSSIBLE)
-        if compared is None or compared.bound(model) < POSSIBLE:
-            continue
-        if compared.address_options is None:
-            result = score(compared.comparison, model)
-        elif profile.street_sealed and stored_key:
-            assert record.address is not None
-            street = _open_street(profile.street_sealed, stored_key)
-            result = score(compared.decided(streets_close(record.address.street, street)), model)
-        else:
-            kept[pk] = compared
-            unsealed.append(pk)
-            continue
-        if result.match_class in SHOWN_CLASSES:
-            results[pk] = result
+    scored = _Scored(record, current_model(), set(exclude))
+    scored.add(candidate_profiles(record, scope.unit_ids, by_trigrams=False))
+    if not scored.results and not scored.unsealed:
+        # Only when the keys found nobody to show: the trigram search reads every person whose
+        # name shares enough trigrams, tens of milliseconds for a common name, and it is there
+        # for a misspelling that shares no key.
+        scored.add(candidate_profiles(record, scope.unit_ids, by_keys=False))
+    results, unsealed, kept, model = scored.results, scored.unsealed, scored.kept, scored.model
     persons = (
         Person.objects.filter(
             pk__in=[*results, *unsealed], merged_into__isnull=True

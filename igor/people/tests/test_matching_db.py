@@ -79,6 +79,31 @@ def test_a_misspelt_name_is_found_by_trigrams_among_many_similar_names(
     assert found.found[0].result.match_class == "possible"
 
 
+def test_the_trigram_search_runs_only_when_the_keys_find_nobody_to_show(
+    personas: Personas,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram search exists on PostgreSQL; on SQLite the sound keys alone")
+    from django.test.utils import CaptureQueriesContext
+
+    known = make_person(
+        personas.police_a,
+        first_name="Hanna",
+        last_name="Andersson",
+        birth_date=datetime.date(1985, 3, 4),
+    )
+
+    def trigram_searches(given: str, surname: str) -> tuple[list[int], int]:
+        with CaptureQueriesContext(connection) as queries:
+            record = make_record(given=given, surname=surname, birth="1985")
+            found = find_candidates(personas.police_a, record)
+        return found.ids, sum("search_name::text %" in q["sql"] for q in queries.captured_queries)
+
+    assert trigram_searches("Hanna", "Andersson") == ([known.pk], 0)  # the name key finds her
+    ids, searches = trigram_searches("Hannah", "Adersson")  # no key shared: trigrams find her
+    assert (ids[:1], searches) == ([known.pk], 1)
+
+
 def test_the_other_organisation_never_gets_the_person_only_a_prompt(personas: Personas) -> None:
     number = identity_number("18700101")
     known = make_person(
