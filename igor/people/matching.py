@@ -277,7 +277,7 @@ def _lookup_sql(
     once with its profile and the person's wrapped data key. Only placeholders and numbers are
     formatted into the text; every value is a parameter. `by_keys` and `by_trigrams` choose the
     sources (an empty text when none applies)."""
-    keys = sorted(query_keys(record, hasher))
+    keys = sorted(query_keys(record, hasher)) if by_keys else []
     if connection.vendor == "postgresql":
         parts: list[str] = []
         params: list[Any] = []
@@ -291,7 +291,7 @@ def _lookup_sql(
         if not parts:
             return "", []
         return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
-    if not keys or not by_keys:
+    if not keys:
         return "", []
     scope = "unit_id IN ({})".format(", ".join(["%s"] * len(unit_ids)))
     scope_params: list[Any] = list(unit_ids)
@@ -347,8 +347,8 @@ class _Scored:
         self.query = profile_of(record, hasher)
         self.seen = set(excluded)
         self.results: dict[int, MatchResult] = {}
-        self.unsealed: list[int] = []  # undecided, with no sealed street (no data key)
-        self.kept: dict[int, ProfileComparison] = {}
+        # Undecided, with no sealed street (a row without a data key): the loaded person tells.
+        self.undecided: dict[int, ProfileComparison] = {}
 
     def add(self, rows: Iterable[tuple[int, str, str | None]]) -> None:
         for pk, data, stored_key in rows:
@@ -368,8 +368,7 @@ class _Scored:
             close = streets_close(self.record.address.street, street)
             result = score(compared.decided(close), self.model)
         else:
-            self.kept[pk] = compared
-            self.unsealed.append(pk)
+            self.undecided[pk] = compared
             return
         if result.match_class in SHOWN_CLASSES:
             self.results[pk] = result
@@ -394,27 +393,27 @@ def find_candidates(
         return Candidates([], other_side=False)
     scored = _Scored(record, current_model(), set(exclude))
     scored.add(candidate_profiles(record, scope.unit_ids, by_trigrams=False))
-    if not scored.results and not scored.unsealed:
+    if not scored.results and not scored.undecided and _asks_trigrams(record):
         # Only when the keys found nobody to show: the trigram search reads every person whose
         # name shares enough trigrams, tens of milliseconds for a common name, and it is there
         # for a misspelling that shares no key.
         scored.add(candidate_profiles(record, scope.unit_ids, by_keys=False))
-    results, unsealed, kept, model = scored.results, scored.unsealed, scored.kept, scored.model
+    results, undecided, model = scored.results, scored.undecided, scored.model
     persons = (
         Person.objects.filter(
-            pk__in=[*results, *unsealed], merged_into__isnull=True
+            pk__in=[*results, *undecided], merged_into__isnull=True
         ).select_related("unit")
-        if results or unsealed
+        if results or undecided
         else []
     )
     visible: list[Candidate] = []
     other_side = False
     for person in persons:
-        if person.pk in kept:
+        if person.pk in undecided:
             address = address_of(person)
             assert record.address is not None and address is not None
             close = streets_close(record.address.street, address.street)
-            results[person.pk] = score(kept[person.pk].decided(close), model)
+            results[person.pk] = score(undecided[person.pk].decided(close), model)
         result = results[person.pk]
         if result.match_class not in SHOWN_CLASSES:
             continue
