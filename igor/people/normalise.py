@@ -9,6 +9,7 @@ number, letter, flat and postcode, phone numbers to E.164.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -102,6 +103,13 @@ NICKNAMES = {
 }
 
 
+# The normalisers below are pure functions of short strings that recur across a register (a few
+# thousand names and streets among millions of persons, every candidate's name once per query), so
+# their results are remembered; each cache is bounded, and holds only what its process had read.
+_RECURRING = functools.lru_cache(maxsize=65536)
+
+
+@_RECURRING
 def fold(text: str) -> str:
     """Lower case, Swedish letters and other diacritics folded to a–z, separators kept as spaces."""
     text = text.casefold().translate(_FOLD)
@@ -120,6 +128,7 @@ def canonical_given(token: str) -> str:
     return NICKNAMES.get(token, token)
 
 
+@_RECURRING
 def skeleton(token: str) -> str:
     """A sound skeleton of one folded name part: first letter, then its consonants as said.
 
@@ -399,15 +408,22 @@ def parse_address(street: str, postcode: str = "") -> Address | None:
     name = line
     if found := _STREET_NUMBER.match(line.strip()):
         name, number, letter = found.group(1), found.group(2), (found.group(3) or "")
-    name = name.strip().casefold()
+    folded = street_name(name)
+    if not folded and not code:
+        return None
+    return Address(folded, number.lstrip("0"), letter.lower(), flat, code if len(code) == 5 else "")
+
+
+@_RECURRING
+def street_name(text: str) -> str:
+    """A street's name folded, spaces dropped and abbreviations written out: "Storg." gives
+    "storgatan"."""
+    name = text.strip().casefold()
     for pattern, written in _ABBREVIATIONS:
         if pattern.search(name):
             name = pattern.sub(written, name)
             break
-    folded = fold(name).replace(" ", "")
-    if not folded and not code:
-        return None
-    return Address(folded, number.lstrip("0"), letter.lower(), flat, code if len(code) == 5 else "")
+    return fold(name).replace(" ", "")
 
 
 def streets_close(first: str, second: str) -> bool:
@@ -432,6 +448,7 @@ def address_agreement(first: Address, second: Address) -> str:
 # --- Phone numbers -------------------------------------------------------------------------------
 
 
+@_RECURRING
 def normalise_phone(raw: str, region: str = "SE") -> str | None:
     """E.164 ("+46701740605") for a valid number; Swedish when it has no country code."""
     text = (raw or "").strip()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
-import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,63 @@ PEER = Path(__file__).resolve().parents[2] / "bench_splink.py"
 MAPPING = "id=id,given=given,surname=surname,identity=identity,birth=birth,street=street,postcode=postcode,phone=phone"
 
 
-def _children_peak() -> int:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [p for child in task.read_text().split() for p in _tree(int(child))]
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
+def _proportional(pid: int) -> int:
+    """A process's proportional set size: its resident pages, each shared page divided among
+    the processes that share it (forked workers share most of their parent's)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0  # gone meanwhile
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+class TreePeak(threading.Thread):
+    """The highest memory in use by a process and its descendants (`igor match` links in several
+    processes), as the sum of their proportional set sizes, sampled every 50 ms; the same for
+    both sides of the benchmark."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak = max(self.peak, sum(_proportional(pid) for pid in _tree(self.pid)))
+
+
+def _measured(command: list[str], capture: bool = False) -> tuple[int, float, int, str]:
+    """Run a command; its exit status, wall-clock seconds from start to end (interpreter start
+    included, for both sides alike), peak memory of its process tree, and what it printed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(  # noqa: S603 - our own command or the peer's script
+        command,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.STDOUT if capture else None,
+        text=True,
+    )
+    memory = TreePeak(process.pid)
+    memory.start()
+    printed, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    memory.done.set()
+    memory.join()
+    return process.returncode, seconds, memory.peak, printed or ""
 
 
 def _f1(links: Path, truth: dict[str, str]) -> dict[str, float]:
@@ -63,42 +118,23 @@ class Command(BaseCommand):
         self.stdout.write(f"== two files of {persons:,} records in {directory}")
 
         out = directory / f"links_{persons}.csv"
-        started = time.perf_counter()
-        done = subprocess.run(  # noqa: S603 - our own command
-            [
-                sys.executable,
-                "-m",
-                "igor.cli",
-                "match",
-                f"--left={left}",
-                f"--right={right}",
-                f"--map={MAPPING}",
-                f"--out={out}",
-                "--verbosity=0",
-            ],
-            check=False,
-        )
-        igor = {
-            "seconds": time.perf_counter() - started,
-            "peak_bytes": _children_peak(),
-            **_f1(out, truth),
-        }
-        if done.returncode:
+        command = ["-m", "igor.cli", "match", f"--left={left}", f"--right={right}"]
+        command += [f"--map={MAPPING}", f"--out={out}", "--verbosity=0"]
+        returncode, seconds, peak, _ = _measured([sys.executable, *command])
+        if returncode:
             self.stdout.write("igor match failed")
             return
+        igor = {"seconds": seconds, "peak_bytes": peak, **_f1(out, truth)}
         peer = None
         if options["splink_python"]:
-            ran = subprocess.run(  # noqa: S603
-                [options["splink_python"], str(PEER), "batch", str(left), str(right)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            for line in ran.stdout.splitlines():
+            command = [options["splink_python"], str(PEER), "batch", str(left), str(right)]
+            returncode, seconds, peak, printed = _measured(command, capture=True)
+            for line in printed.splitlines():
                 if line.startswith(RESULT):
-                    peer = json.loads(line.removeprefix(RESULT))
+                    found = json.loads(line.removeprefix(RESULT))
+                    peer = {**found, "seconds": seconds, "peak_bytes": peak}
             if peer is None:
-                self.stdout.write(f"splink failed: {ran.stderr.strip().splitlines()[-3:]}")
+                self.stdout.write(f"splink failed: {printed.strip().splitlines()[-3:]}")
         self.stdout.write(
             f"{'':<8} {'seconds':>9} {'peak MB':>9} {'precision':>9} {'recall':>7} {'F1':>6}"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,29 +18,34 @@ from igor.people.csvio import (
     parse_mapping,
     write_atomically,
 )
-from igor.people.linkage import BlockIndex, link
+from igor.people.linkage import Register, link
 from igor.people.matching import current_model
 from igor.people.reasons import summary
 from igor.people.scoring import DEFAULT_MODEL, MatchRecord, Model, make_record
 
 
-def records_of(found: PersonFile, label: str, quiet: bool, ids: list[str]) -> Iterator[MatchRecord]:
-    """The file's records one by one (the left file is never held whole); each row's id is
-    appended to `ids` as its record is handed out."""
+def record_of(values: dict[str, str]) -> MatchRecord:
+    return make_record(
+        given=values.get("given", ""),
+        surname=values.get("surname", ""),
+        full_name=values.get("name", ""),
+        identity=values.get("identity", ""),
+        birth=values.get("birth", ""),
+        street=values.get("street", ""),
+        postcode=values.get("postcode", ""),
+        phone=values.get("phone", ""),
+    )
+
+
+def values_of(
+    found: PersonFile, label: str, quiet: bool, ids: list[str]
+) -> Iterator[dict[str, str]]:
+    """The file's rows one by one (the left file is never held whole); each row's id is
+    appended to `ids` as its values are handed out."""
     rows = tqdm(found.rows(), desc=f"reading {label}", unit=" rows", disable=quiet)
     for row in rows:
-        values = row.values
-        ids.append(values.get("id") or str(row.line))
-        yield make_record(
-            given=values.get("given", ""),
-            surname=values.get("surname", ""),
-            full_name=values.get("name", ""),
-            identity=values.get("identity", ""),
-            birth=values.get("birth", ""),
-            street=values.get("street", ""),
-            postcode=values.get("postcode", ""),
-            phone=values.get("phone", ""),
-        )
+        ids.append(row.values.get("id") or str(row.line))
+        yield row.values
 
 
 def _model() -> Model:
@@ -67,6 +73,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="CSV file of links to write")
         parser.add_argument("--all", action="store_true", help="every match, not only the best")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes that link the left file (default: one per core)",
+        )
+        parser.add_argument(
             "--max-size", type=float, default=DEFAULT_MAX_BYTES / 1024**3, help="GiB per file"
         )
 
@@ -82,10 +94,22 @@ class Command(BaseCommand):
             raise CommandError(str(problem)) from problem
         left_ids: list[str] = []
         right_ids: list[str] = []
-        index = BlockIndex(records_of(right_file, "right", quiet, right_ids))
-        left = records_of(left_file, "left", True, left_ids)
+        register = Register(
+            values_of(right_file, "right", quiet, right_ids),
+            prepare=record_of,
+            workers=options["workers"],
+        )
+        left = values_of(left_file, "left", True, left_ids)
         progress = tqdm(desc="linking", unit=" rows", disable=quiet)
-        links = link(left, index, _model(), not options["all"], lambda: progress.update())
+        links = link(
+            left,
+            register,
+            _model(),
+            not options["all"],
+            progress.update,
+            prepare=record_of,
+            workers=options["workers"],
+        )
 
         def rows() -> Any:
             for found in links:
