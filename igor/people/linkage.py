@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from igor.people.blocking import index_keys, query_keys
-from igor.people.normalise import canonical_given, skeleton, streets_close
+from igor.people.normalise import STREETS_CLOSE, canonical_given, skeleton
 from igor.people.scoring import (
     CLOSE,
     FIELDS,
@@ -491,8 +491,15 @@ def _name_levels(first: Ints, second: Ints, names: Names) -> tuple[Ints, Floats]
     return levels, similarity
 
 
-def _street_level(first: str, second: str) -> tuple[int, float]:
-    return (1 if streets_close(first, second) else 0), 0.0
+def _streets_close(first: Ints, second: Ints, streets: Vocabulary) -> NDArray[np.bool_]:
+    """`normalise.streets_close` of each pair of street ids, once per distinct pair."""
+    distinct, where = _distinct((first << 32) | second)
+    items = streets.items
+    similarity = _similarities(
+        [items[i] for i in (distinct >> 32).tolist()],
+        [items[i] for i in (distinct & 0xFFFFFFFF).tolist()],
+    )
+    return (similarity >= STREETS_CLOSE)[where]
 
 
 class _Pairs:
@@ -536,13 +543,10 @@ class _Pairs:
         address = self.levels["address"]
         undecided = np.flatnonzero(address == _UNDECIDED)
         if undecided.size:
-            spelled, _ = _text_levels(
-                self.left["street"][undecided],
-                self.right["street"][undecided],
-                words.streets.items,
-                _street_level,
+            spelled = _streets_close(
+                self.left["street"][undecided], self.right["street"][undecided], words.streets
             )
-            address[undecided] = np.where(spelled == 1, close[undecided], near[undecided])
+            address[undecided] = np.where(spelled, close[undecided], near[undecided])
 
     def weight(self, weights: _Weights) -> Floats:
         """The match weight, summed in `score`'s order so that it is the same number."""
@@ -610,14 +614,21 @@ def _chunk_links(
 
 # What a worker links against. Set before the workers are forked, so that they share the register
 # with the parent page by page instead of each receiving a copy.
-_WORK: tuple[Register, Model, bool, Callable[[Any], MatchRecord]] | None = None
+_WORK: tuple[Register, Model, bool, Callable[[Any], MatchRecord], Callable[[Link], Any]] | None = (
+    None
+)
 
 
-def _work(job: tuple[int, list[Any]]) -> list[list[Link]]:
+def _work(job: tuple[int, list[Any]]) -> tuple[int, list[Any]]:
+    """A chunk's links in their final order, each presented; with the chunk's size."""
     assert _WORK is not None
-    register, model, best_only, prepare = _WORK
+    register, model, best_only, prepare, present = _WORK
     start, rows = job
-    return _chunk_links([prepare(row) for row in rows], start, register, model, best_only)
+    presented = []
+    for found in _chunk_links([prepare(row) for row in rows], start, register, model, best_only):
+        found.sort(key=lambda item: (-item.result.weight, item.right))
+        presented += [present(item) for item in (found[:1] if best_only else found)]
+    return len(rows), presented
 
 
 def link(
@@ -628,33 +639,33 @@ def link(
     tick: Callable[[int], None] | None = None,
     *,
     prepare: Callable[[Any], MatchRecord] = _itself,
+    present: Callable[[Link], Any] = _itself,
     workers: int = 1,
-) -> Iterator[Link]:
+) -> Iterator[Any]:
     """For each left record in order, its shown matches on the right (the best one, or all of
-    them, best first); `tick` is told how many left records are done. `prepare` makes a record
-    of each left item (in the worker, so that normalising is shared out too); with more than one
-    worker, chunks are linked in that many forked processes, in order."""
+    them, best first); `tick` is told how many left records are done. With more than one worker,
+    chunks are linked in that many forked processes, in order. `prepare` makes a record of each
+    left item and `present` what is handed out of each link (by default the `Link`), both in
+    the worker, so that normalising and formatting are shared out too."""
     global _WORK
-    _WORK = (register, model, best_only, prepare)
+    _WORK = (register, model, best_only, prepare, present)
     try:
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from _ordered(pool.imap(_work, _jobs(left)), best_only, tick)
+                yield from _ordered(pool.imap(_work, _jobs(left)), tick)
         else:
-            yield from _ordered(map(_work, _jobs(left)), best_only, tick)
+            yield from _ordered(map(_work, _jobs(left)), tick)
     finally:
         _WORK = None
 
 
 def _ordered(
-    chunks: Iterable[list[list[Link]]], best_only: bool, tick: Callable[[int], None] | None
-) -> Iterator[Link]:
-    for chunk in chunks:
-        for found in chunk:
-            found.sort(key=lambda item: (-item.result.weight, item.right))
-            yield from found[:1] if best_only else found
+    chunks: Iterable[tuple[int, list[Any]]], tick: Callable[[int], None] | None
+) -> Iterator[Any]:
+    for size, presented in chunks:
+        yield from presented
         if tick:
-            tick(len(chunk))
+            tick(size)
 
 
 def clusters(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:

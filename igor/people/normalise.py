@@ -426,9 +426,12 @@ def street_name(text: str) -> str:
     return fold(name).replace(" ", "")
 
 
+STREETS_CLOSE = 0.93  # Jaro–Winkler similarity of two spellings of one street
+
+
 def streets_close(first: str, second: str) -> bool:
     """Two folded street names that are one street written differently."""
-    return JaroWinkler.similarity(first, second) >= 0.93
+    return JaroWinkler.similarity(first, second) >= STREETS_CLOSE
 
 
 def address_agreement(first: Address, second: Address) -> str:

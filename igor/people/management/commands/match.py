@@ -18,7 +18,7 @@ from igor.people.csvio import (
     parse_mapping,
     write_atomically,
 )
-from igor.people.linkage import Register, link
+from igor.people.linkage import Link, Register, link
 from igor.people.matching import current_model
 from igor.people.reasons import summary
 from igor.people.scoring import DEFAULT_MODEL, MatchRecord, Model, make_record
@@ -46,6 +46,19 @@ def values_of(
     for row in rows:
         ids.append(row.values.get("id") or str(row.line))
         yield row.values
+
+
+def presented(found: Link) -> tuple[int, int, str, str, str, str]:
+    """A link as its output row will show it (the ids by position)."""
+    result = found.result
+    return (
+        found.left,
+        found.right,
+        f"{result.weight:.2f}",
+        f"{result.score:.4f}",
+        result.match_class,
+        summary(result),
+    )
 
 
 def _model() -> Model:
@@ -108,20 +121,13 @@ class Command(BaseCommand):
             not options["all"],
             progress.update,
             prepare=record_of,
+            present=presented,
             workers=options["workers"],
         )
 
-        def rows() -> Any:
-            for found in links:
-                result = found.result
-                yield [
-                    left_ids[found.left],
-                    right_ids[found.right],
-                    f"{result.weight:.2f}",
-                    f"{result.score:.4f}",
-                    result.match_class,
-                    summary(result),
-                ]
+        def rows() -> Iterator[list[str]]:
+            for left_at, right_at, *rest in links:
+                yield [left_ids[left_at], right_ids[right_at], *rest]
 
         header = ["left_id", "right_id", "weight", "score", "class", "reasons"]
         written = write_atomically(options["out"], rows(), header)
