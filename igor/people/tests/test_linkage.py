@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from igor.people.bench import record_of_synthetic
 from igor.people.blocking import index_keys, query_keys
 from igor.people.linkage import (
     Link,
@@ -128,20 +129,9 @@ def test_several_workers_give_the_links_of_one() -> None:
     register = list(generator.persons(1500))
     copies = [generator.noisy_copy(person, n) for n, person in enumerate(register, 1)]
 
-    def record(person) -> MatchRecord:
-        return make_record(
-            given=person.given,
-            surname=person.surname,
-            identity=person.identity,
-            birth=person.birth,
-            street=person.street,
-            postcode=person.postcode,
-            phone=person.phone,
-        )
-
-    right = Register(record(person) for person in register)
-    one = list(link(copies, right, DEFAULT_MODEL, prepare=record))
-    two = list(link(copies, right, DEFAULT_MODEL, prepare=record, workers=2))
+    right = Register(record_of_synthetic(person) for person in register)
+    one = list(link(copies, right, DEFAULT_MODEL, prepare=record_of_synthetic))
+    two = list(link(copies, right, DEFAULT_MODEL, prepare=record_of_synthetic, workers=2))
     assert one == two
     found = sum(1 for item in one if item.result.match_class in ("certain", "probable"))
     assert found > 1200  # most copies are found again: the linkage did run
