@@ -51,7 +51,6 @@ CHUNK = 1024  # left records compared at once: enough to amortise the array work
 _NONE = -1  # a level when either side lacks the field
 _UNDECIDED = -2  # an address level until the two streets' spelling is compared
 _SLACK = 1e-9  # the bound is summed in another order than the weight: never prune on a rounding
-_ADDRESS = LEVELS["address"]
 _COLUMNS = (
     "identity",
     "year",
@@ -82,14 +81,20 @@ def _hash(text: str) -> int:
     return (hash(text) or 1) if text else 0
 
 
+def _run_starts(ordered: Ints) -> NDArray[np.bool_]:
+    """Where each run of equal values of a sorted array begins."""
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
+
+
 def _distinct(values: Ints) -> tuple[Ints, Ints]:
     """The distinct values in order, and where each value is among them: `np.unique` with
     `return_inverse`, by one sort (several times faster than numpy 2's hashing for these)."""
     order = np.argsort(values, kind="stable")
     ordered = values[order]
-    first = np.empty(len(values), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    first = _run_starts(ordered)
     where = np.empty(len(values), dtype=np.int64)
     where[order] = np.cumsum(first) - 1
     return ordered[first], where
@@ -150,15 +155,17 @@ class Names(Vocabulary):
         return found
 
     def columns(self) -> tuple[Ints, list[Ints], list[Ints]]:
-        """Sizes, part ids and form ids as arrays (copies: the names may grow meanwhile)."""
+        """Sizes, part ids and form ids as arrays that read the names' own storage, not copies
+        of it (a worker's names grow with every chunk). Keep them only while comparing: while
+        one exists the names cannot grow (Python refuses, it does not corrupt)."""
 
-        def copy(values: array[int]) -> Ints:
-            return np.frombuffer(values, dtype=np.int64).copy()
+        def view(values: array[int]) -> Ints:
+            return np.frombuffer(values, dtype=np.int64)
 
         return (
-            copy(self.size),
-            [copy(ids) for ids in self.part_ids],
-            [copy(ids) for ids in self.form_ids],
+            view(self.size),
+            [view(ids) for ids in self.part_ids],
+            [view(ids) for ids in self.form_ids],
         )
 
 
@@ -245,12 +252,11 @@ class _Prepared:
     key_rows: array[int]
 
 
-def _prepare_part(job: tuple[int, list[Any]]) -> _Prepared:
-    assert _PREPARE is not None
+def _prepare_part(prepare: Callable[[Any], MatchRecord], job: tuple[int, list[Any]]) -> _Prepared:
     start, items = job
     part = _Prepared([], array("q"), array("q"))
     for row, item in enumerate(items, start):
-        record = _PREPARE(item)
+        record = prepare(item)
         part.rows.append((_numbers(record), _words(record)))
         for key in index_keys(record, _as_is):
             part.key_hashes.append(hash(key))
@@ -258,24 +264,36 @@ def _prepare_part(job: tuple[int, list[Any]]) -> _Prepared:
     return part
 
 
-# How a worker makes a record of an item. Set before the workers are forked (they inherit it, and
-# the hash seed, so that a key hashes alike in every process).
-_PREPARE: Callable[[Any], MatchRecord] | None = None
+# The work of the forked workers and what it needs, set just before they are forked: they inherit
+# it (the register too, page by page, instead of each receiving a copy) and the hash seed, so that
+# a key hashes alike in every process.
+_FORKED: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
-def _prepared(
-    items: Iterable[Any], prepare: Callable[[Any], MatchRecord], workers: int
-) -> Iterator[_Prepared]:
-    global _PREPARE
-    _PREPARE = prepare
+def _in_worker(job: Any) -> Any:
+    assert _FORKED is not None
+    work, shared = _FORKED
+    return work(shared, job)
+
+
+def _chunks_worked(
+    work: Callable[[Any, tuple[int, list[Any]]], Any],
+    shared: Any,
+    items: Iterable[Any],
+    workers: int,
+) -> Iterator[Any]:
+    """`work(shared, (start, chunk))` of each chunk of the items, in order: in this process, or
+    in `workers` forked processes when more than one."""
+    if workers <= 1:
+        yield from (work(shared, job) for job in _jobs(items))
+        return
+    global _FORKED
+    _FORKED = (work, shared)
     try:
-        if workers > 1:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap(_prepare_part, _jobs(items))
-        else:
-            yield from map(_prepare_part, _jobs(items))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_in_worker, _jobs(items))
     finally:
-        _PREPARE = None
+        _FORKED = None
 
 
 class Register:
@@ -295,7 +313,7 @@ class Register:
         self.cap = cap
         builder = _ColumnBuilder(self.words)
         key_hashes, key_rows = array("q"), array("q")
-        for part in _prepared(items, prepare, workers):
+        for part in _chunks_worked(_prepare_part, prepare, items, workers):
             for numbers, words in part.rows:
                 builder.add_values(numbers, words)
             key_hashes.extend(part.key_hashes)
@@ -306,9 +324,7 @@ class Register:
         order = np.argsort(hashes, kind="stable")
         self._rows = np.frombuffer(key_rows, dtype=np.int64)[order]
         ordered = hashes[order]
-        first = np.empty(len(ordered), dtype=bool)
-        first[:1] = True
-        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        first = _run_starts(ordered)
         self._keys = ordered[first]
         self._starts = np.flatnonzero(first)
         self._counts = np.diff(np.append(self._starts, len(ordered)))
@@ -478,8 +494,9 @@ def _name_levels(first: Ints, second: Ints, names: Names) -> tuple[Ints, Floats]
     levels = np.full(len(first), _NONE)
     similarity = np.zeros(len(first))
     both = (first != 0) & (second != 0)
-    sizes = np.frombuffer(names.size, dtype=np.int64).copy()
+    sizes = names.columns()[0]
     short = (sizes[first] <= Names.PARTS) & (sizes[second] <= Names.PARTS)
+    del sizes  # a view of the names' storage (see `Names.columns`)
     simple, long = np.flatnonzero(both & short), np.flatnonzero(both & ~short)
     levels[long], similarity[long] = _text_levels(
         first[long], second[long], names.items, names.level
@@ -567,16 +584,10 @@ class _Pairs:
         return Comparison(levels, similarity)
 
 
-def _chunk_links(
-    records: list[MatchRecord],
-    start: int,
-    register: Register,
-    model: Model,
-    best_only: bool,
-) -> list[list[Link]]:
+def _chunk_links(records: list[MatchRecord], start: int, linking: _Linking) -> list[list[Link]]:
     """The shown links of each record of a chunk (its first at position `start`); with
     `best_only`, at least those that may be its best."""
-    weights = _Weights(model)
+    register, model, weights = linking.register, linking.model, linking.weights
     builder = _ColumnBuilder(register.words)
     queries, hashes = array("q"), array("q")
     for offset, record in enumerate(records):
@@ -600,7 +611,7 @@ def _chunk_links(
     pairs.compare_texts(close, near)
     total = pairs.weight(weights)
     shown = np.flatnonzero(total >= POSSIBLE)
-    if best_only and shown.size:  # only the pairs that may be a record's best once rounded
+    if linking.best_only and shown.size:  # only the pairs that may be a record's best once rounded
         top = np.full(len(records), -np.inf)
         np.maximum.at(top, query[shown], total[shown])
         shown = shown[total[shown] >= top[query[shown]] - 0.01]
@@ -612,22 +623,25 @@ def _chunk_links(
     return found
 
 
-# What a worker links against. Set before the workers are forked, so that they share the register
-# with the parent page by page instead of each receiving a copy.
-_WORK: tuple[Register, Model, bool, Callable[[Any], MatchRecord], Callable[[Link], Any]] | None = (
-    None
-)
+@dataclass(frozen=True)
+class _Linking:
+    register: Register
+    model: Model
+    weights: _Weights
+    best_only: bool
+    prepare: Callable[[Any], MatchRecord]
+    present: Callable[[Link], Any]
 
 
-def _work(job: tuple[int, list[Any]]) -> tuple[int, list[Any]]:
+def _link_chunk(linking: _Linking, job: tuple[int, list[Any]]) -> tuple[int, list[Any]]:
     """A chunk's links in their final order, each presented; with the chunk's size."""
-    assert _WORK is not None
-    register, model, best_only, prepare, present = _WORK
     start, rows = job
+    records = [linking.prepare(row) for row in rows]
     presented = []
-    for found in _chunk_links([prepare(row) for row in rows], start, register, model, best_only):
+    for found in _chunk_links(records, start, linking):
         found.sort(key=lambda item: (-item.result.weight, item.right))
-        presented += [present(item) for item in (found[:1] if best_only else found)]
+        best = found[:1] if linking.best_only else found
+        presented += [linking.present(item) for item in best]
     return len(rows), presented
 
 
@@ -647,22 +661,8 @@ def link(
     chunks are linked in that many forked processes, in order. `prepare` makes a record of each
     left item and `present` what is handed out of each link (by default the `Link`), both in
     the worker, so that normalising and formatting are shared out too."""
-    global _WORK
-    _WORK = (register, model, best_only, prepare, present)
-    try:
-        if workers > 1:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from _ordered(pool.imap(_work, _jobs(left)), tick)
-        else:
-            yield from _ordered(map(_work, _jobs(left)), tick)
-    finally:
-        _WORK = None
-
-
-def _ordered(
-    chunks: Iterable[tuple[int, list[Any]]], tick: Callable[[int], None] | None
-) -> Iterator[Any]:
-    for size, presented in chunks:
+    linking = _Linking(register, model, _Weights(model), best_only, prepare, present)
+    for size, presented in _chunks_worked(_link_chunk, linking, left, workers):
         yield from presented
         if tick:
             tick(size)

@@ -22,7 +22,7 @@ from igor.people.linkage import (
 from igor.people.normalise import identity_agreement, tokens
 from igor.people.scoring import DEFAULT_MODEL, MatchRecord, make_record, match, name_level
 from igor.people.synthetic import Generator
-from igor.people.tests.test_scoring import DATES, GIVEN, IDS, PHONES, STREETS, SURNAMES
+from igor.people.tests.test_scoring import DATES, GIVEN, STREETS, SURNAMES, records_from
 
 # Names of one to four parts (four is past what the arrays take: the one-by-one path).
 LONG_GIVEN = [*GIVEN, "Anna Karin Maria Lena", "Per-Olof Johan", "Lasse"]
@@ -31,15 +31,7 @@ LONG_SURNAMES = [*SURNAMES, "von der Lind", "Karlsson Ek Öberg Lind"]
 MORE_DATES = [*DATES, "1986-04-12", "1984-04-12", "1985-04", "1986-12-04", "1985-04-21", "1986"]
 MORE_STREETS = [*STREETS, "Ringvägen 14", "Ringvgen 12", "Ringvägen, 118 46", "Hornsgatn 3"]
 
-records = st.builds(
-    make_record,
-    given=st.sampled_from(LONG_GIVEN) | st.text(max_size=12),
-    surname=st.sampled_from(LONG_SURNAMES) | st.text(max_size=12),
-    identity=st.sampled_from(IDS),
-    birth=st.sampled_from(MORE_DATES),
-    street=st.sampled_from(MORE_STREETS),
-    phone=st.sampled_from(PHONES),
-)
+records = records_from(LONG_GIVEN, LONG_SURNAMES, MORE_DATES, MORE_STREETS)
 
 
 def _as_is(value: str) -> str:

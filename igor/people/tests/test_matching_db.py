@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from igor.audit.models import AuditEvent
@@ -84,7 +85,6 @@ def test_the_trigram_search_runs_only_when_the_keys_find_nobody_to_show(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the trigram search exists on PostgreSQL; on SQLite the sound keys alone")
-    from django.test.utils import CaptureQueriesContext
 
     known = make_person(
         personas.police_a,

@@ -11,6 +11,7 @@ from igor.people.scoring import (
     DEFAULT_MODEL,
     FIELDS,
     LEVELS,
+    MatchRecord,
     compare,
     estimate_m,
     estimate_u,
@@ -25,15 +26,23 @@ PHONES = ["070-174 06 05", "+46 70 174 06 06", "", "nonsense"]
 DATES = ["1985-04-12", "1985-12-04", "1985", "12/4/1985", "", "1999-02-30", "19850412"]
 IDS = ["198504121230", "850412-1230", "198504211230", "", "garbage"]
 
-records = st.builds(
-    make_record,
-    given=st.sampled_from(GIVEN) | st.text(max_size=12),
-    surname=st.sampled_from(SURNAMES) | st.text(max_size=12),
-    identity=st.sampled_from(IDS),
-    birth=st.sampled_from(DATES),
-    street=st.sampled_from(STREETS),
-    phone=st.sampled_from(PHONES),
-)
+
+def records_from(
+    given: list[str], surnames: list[str], dates: list[str], streets: list[str]
+) -> st.SearchStrategy[MatchRecord]:
+    """Records drawn from these values, the names also from any short text."""
+    return st.builds(
+        make_record,
+        given=st.sampled_from(given) | st.text(max_size=12),
+        surname=st.sampled_from(surnames) | st.text(max_size=12),
+        identity=st.sampled_from(IDS),
+        birth=st.sampled_from(dates),
+        street=st.sampled_from(streets),
+        phone=st.sampled_from(PHONES),
+    )
+
+
+records = records_from(GIVEN, SURNAMES, DATES, STREETS)
 
 
 @given(records, records)
