@@ -8,8 +8,8 @@ DEMO_PERSONS ?= 2000
 # pytest-xdist workers; browser tests run in their own pass.
 WORKERS ?= 2
 # Random histories × steps of the access policy's property test (tests/test_policy_histories.py)
-# in `make test`, as in CI (.ci/run); a bare pytest run does 40x15.
-IGOR_POLICY_HISTORIES ?= 200x50
+# in `make test`, as in CI on SQLite (.ci/run); a bare pytest run does 40x15.
+IGOR_POLICY_HISTORIES ?= 60x50
 export IGOR_POLICY_HISTORIES
 
 .PHONY: run test policy-histories lint typecheck migrations-check pytest browser-test bench bench-pages bench-crypto bench-matching bench-tips demo-big messages clean

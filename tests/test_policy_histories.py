@@ -121,13 +121,13 @@ def _close(covers: frozenset[str]) -> frozenset[str]:
 
 
 # How many histories of how many steps: a quick run by default, more in `make test` and CI (.ci/run
-# sets IGOR_POLICY_HISTORIES and says why), 200 × 50 in `make policy-histories`.
+# sets IGOR_POLICY_HISTORIES and says why), 400 × 50 in `make policy-histories`.
 HISTORY_EXAMPLES, HISTORY_STEPS = (
     int(n) for n in os.environ.get("IGOR_POLICY_HISTORIES", "40x15").split("x")
 )
 # The histories are split over a few test items so that the test runner's workers share them
 # (one long item would keep one core busy while the other idles); each item draws its own.
-HISTORY_SHARDS = max(1, min(4, HISTORY_EXAMPLES // 25))
+HISTORY_SHARDS = max(1, min(4, HISTORY_EXAMPLES // 10))
 
 
 def _examples_in(shard: int) -> int:
