@@ -86,9 +86,31 @@ class Scope:
     case_bases: Bases = field(default_factory=_no_bases)
     incident_bases: Bases = field(default_factory=_no_bases)
     journal_bases: Bases = field(default_factory=_no_bases)
-    glass_persons: set[int] = field(default_factory=set)
-    glass_cases: set[int] = field(default_factory=set)
     _by_category: dict[str, Bases] = field(default_factory=dict)
+    _glass: tuple[set[int], set[int]] | None = field(default=None, repr=False)
+
+    @property
+    def glass_persons(self) -> set[int]:
+        """Persons the user opened by breaking the glass, the grant in force at `now`."""
+        return self._grants()[0]
+
+    @property
+    def glass_cases(self) -> set[int]:
+        return self._grants()[1]
+
+    def _grants(self) -> tuple[set[int], set[int]]:
+        """The user's break-the-glass grants in force at `now`, read at first use: an answer
+        about own rows never needs them (a lookup of candidates among them, opening an own row),
+        so it costs no query for them."""
+        if self._glass is None:
+            persons: set[int] = set()
+            cases: set[int] = set()
+            if self.works_with_cases:
+                grants = BreakGlassGrant.objects.filter(user=self.user, expires_at__gt=self.now)
+                for object_type, object_id in grants.values_list("object_type", "object_id"):
+                    (persons if object_type == "person" else cases).add(object_id)
+            self._glass = (persons, cases)
+        return self._glass
 
     def bases_for(self, key: str) -> Bases:
         """The bases covering rows of one category (igor/sharing/categories.py), by the id of
@@ -157,9 +179,6 @@ def scope_for(user: User, now: datetime.datetime | None = None) -> Scope:
     scope.case_bases = scope.bases_for(CASE)
     scope.incident_bases = scope.bases_for("incidents")
     scope.journal_bases = scope.bases_for("journal")
-    for grant in BreakGlassGrant.objects.filter(user=user, expires_at__gt=scope.now):
-        target = scope.glass_persons if grant.object_type == "person" else scope.glass_cases
-        target.add(grant.object_id)
     return scope
 
 
