@@ -399,10 +399,9 @@ def find_candidates(
         # for a misspelling that shares no key.
         scored.add(candidate_profiles(record, scope.unit_ids, by_keys=False))
     results, undecided, model = scored.results, scored.undecided, scored.model
+    # Without the unit: what shows a candidate needs only its id (a join and a model fewer).
     persons = (
-        Person.objects.filter(
-            pk__in=[*results, *undecided], merged_into__isnull=True
-        ).select_related("unit")
+        Person.objects.filter(pk__in=[*results, *undecided], merged_into__isnull=True)
         if results or undecided
         else []
     )
