@@ -249,6 +249,8 @@ def identity_agreement(first: str, second: str) -> str:
         return "same"
     if len(first) != len(second):
         return "different"
+    if first.isdigit() and second.isdigit() and not _may_be_close(int(first), int(second)):
+        return "different"  # most pairs: decided without looking at the digits one by one
     differ = [index for index, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
     if (
         len(differ) == 2
@@ -260,6 +262,18 @@ def identity_agreement(first: str, second: str) -> str:
     if len(differ) == 1:
         return "near"
     return "different"
+
+
+def _may_be_close(first: int, second: int) -> bool:
+    """Whether two different numbers may differ in one digit or by two neighbours swapped.
+
+    One digit off leaves a difference of k times a power of ten, a swap of neighbours x and y
+    one of 9·|x − y| times a power of ten (k, |x − y| from 1 to 9): without its trailing zeros,
+    below 10, or a multiple of 9 up to 81. Any other difference rules both out."""
+    difference = abs(first - second)
+    while difference % 10 == 0:
+        difference //= 10
+    return difference < 10 or (difference % 9 == 0 and difference <= 81)
 
 
 def transposition_key(digits: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from igor.people.normalise import (
     Address,
@@ -133,6 +135,40 @@ def test_transposed_and_near_identity_numbers() -> None:
     assert identity_agreement(first, "198504211234") == "transposed"
     assert identity_agreement(first, "198504121235") == "near"
     assert identity_agreement(first, "197001019999") == "different"
+
+
+def _agreement_digit_by_digit(first: str, second: str) -> str:
+    if first == second:
+        return "same"
+    differ = [index for index, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+    if len(differ) == 1:
+        return "near"
+    swapped = (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and (first[differ[0]], first[differ[1]]) == (second[differ[1]], second[differ[0]])
+    )
+    return "transposed" if swapped else "different"
+
+
+@st.composite
+def identity_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    first = draw(st.text("0123456789", min_size=12, max_size=12))
+    second = list(first)
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, 11))
+        if draw(st.booleans()) and at < 11:
+            second[at], second[at + 1] = second[at + 1], second[at]
+        else:
+            second[at] = draw(st.sampled_from("0123456789"))
+    return first, "".join(second)
+
+
+@given(identity_pairs())
+@settings(max_examples=500)
+def test_identity_agreement_equals_comparing_digit_by_digit(pair: tuple[str, str]) -> None:
+    first, second = pair
+    assert identity_agreement(first, second) == _agreement_digit_by_digit(first, second)
 
 
 @pytest.mark.parametrize(
