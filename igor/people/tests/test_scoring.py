@@ -22,6 +22,7 @@ from igor.people.scoring import (
 GIVEN = ["Johan", "Anna-Karin", "Mohammed", "Åsa", "Per Olof", "Kalle", "Karl", "Lisa", ""]
 SURNAMES = ["Ek", "Eek", "Karlsson", "Carlsson", "Svensson-Lind", "Öberg", "Oberg", "Nilsson", ""]
 STREETS = ["Ringvägen 12", "Ringv. 12 B", "Hornsgatan 3, 118 46", "Storg. 5 lgh 1102", "", "xx"]
+POSTCODES = ["", "118 46", "11846", "117 43"]
 PHONES = ["070-174 06 05", "+46 70 174 06 06", "", "nonsense"]
 DATES = ["1985-04-12", "1985-12-04", "1985", "12/4/1985", "", "1999-02-30", "19850412"]
 IDS = ["198504121230", "850412-1230", "198504211230", "", "garbage"]
@@ -38,6 +39,7 @@ def records_from(
         identity=st.sampled_from(IDS),
         birth=st.sampled_from(dates),
         street=st.sampled_from(streets),
+        postcode=st.sampled_from(POSTCODES),
         phone=st.sampled_from(PHONES),
     )
 
