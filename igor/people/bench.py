@@ -116,7 +116,8 @@ def load_register(
         # What autovacuum does after a bulk insert: the planner's statistics, and on PostgreSQL
         # the visibility map too, without which the lookup's covering index cannot be read
         # without the table (at 1,000,000 persons: p95 75 ms before, 36 ms after).
-        cursor.execute("VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
     return ids
 
 
