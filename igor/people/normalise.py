@@ -249,8 +249,9 @@ def identity_agreement(first: str, second: str) -> str:
         return "same"
     if len(first) != len(second):
         return "different"
-    if first.isdigit() and second.isdigit() and not _may_be_close(int(first), int(second)):
-        return "different"  # most pairs: decided without looking at the digits one by one
+    if _ascii_digits(first) and _ascii_digits(second):
+        if not _may_be_close(int(first), int(second)):
+            return "different"  # most pairs: decided without looking at the digits one by one
     differ = [index for index, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
     if (
         len(differ) == 2
@@ -262,6 +263,12 @@ def identity_agreement(first: str, second: str) -> str:
     if len(differ) == 1:
         return "near"
     return "different"
+
+
+def _ascii_digits(text: str) -> bool:
+    """Digits 0-9 only: other scripts' digits are equal as numbers (int("١") == 1) while
+    they differ as characters, which is what the numbers are compared by."""
+    return text.isascii() and text.isdigit()
 
 
 def _may_be_close(first: int, second: int) -> bool:

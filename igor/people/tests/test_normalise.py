@@ -171,6 +171,11 @@ def test_identity_agreement_equals_comparing_digit_by_digit(pair: tuple[str, str
     assert identity_agreement(first, second) == _agreement_digit_by_digit(first, second)
 
 
+def test_identity_agreement_compares_other_scripts_digits_as_characters() -> None:
+    # Equal as numbers, different as characters: one digit differs.
+    assert identity_agreement("1" * 12, "\u0661" + "1" * 11) == "near"
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
