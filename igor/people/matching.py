@@ -49,8 +49,13 @@ from igor.people.scoring import (
 from igor.sharing.policy import Scope, scope_for, sees_person
 
 # A key shared by more persons than this in one scope says little ("Johansson born 1980-05"):
-# it is skipped, so that a query costs the same on a large register as on a small one.
+# it is skipped, so that a query reads at most this many index entries for each of its keys.
 KEY_CAP = 200
+# The lookup then takes its keys rarest first, and keeps a key's persons only while the persons of
+# the keys taken so far number at most this (the rarest key is always kept), besides everyone who
+# shares two or more keys with the query. So the number of candidates to compare stays about the
+# same on a large register as on a small one, where plain capping lets it grow with the register.
+LOOKUP_BUDGET = 30
 SHOWN_CLASSES = ("certain", "probable", "possible")
 HINT_CLASSES = ("certain", "probable")
 
@@ -238,11 +243,19 @@ _TRIGRAM_PART = (
     " OR organisation_id = %s) AND merged_into_id IS NULL"
     " ORDER BY search_name::text <-> %s LIMIT 50) AS trigram"
 )
+# The hits of each key are counted (`shared`), keys over the cap dropped, and the rest ordered
+# rarest first: `running` is the number of hits up to and including a key's own, so it equals
+# `shared` for the rarest key only. A person stays a candidate for a kept key (the rarest, or
+# within the budget), for sharing two or more keys, or for being found by trigrams (k = -1).
 _LOOKUP = (
     "SELECT profile.person_id, profile.data, person.data_key FROM people_matchprofile profile"
     " JOIN people_person person ON person.id = profile.person_id WHERE profile.person_id IN ("
-    " SELECT person_id FROM (SELECT person_id, COUNT(*) OVER (PARTITION BY k) AS shared"
-    " FROM ({parts}) AS hits) AS counted WHERE shared <= %s)"
+    " SELECT person_id FROM (SELECT person_id, k, shared,"
+    " COUNT(*) OVER (ORDER BY shared, k) AS running"
+    " FROM (SELECT person_id, k, COUNT(*) OVER (PARTITION BY k) AS shared"
+    " FROM ({parts}) AS hits) AS counted WHERE shared <= %s) AS ranked"
+    " GROUP BY person_id HAVING MIN(k) < 0 OR COUNT(*) >= 2"
+    " OR MIN(CASE WHEN running <= %s OR running = shared THEN 0 ELSE 1 END) = 0)"
 )
 
 
@@ -266,12 +279,15 @@ def _lookup_sql(
     unit_ids: list[int],
     organisation_id: int | None,
     cap: int,
+    budget: int,
     *,
     by_keys: bool = True,
     by_trigrams: bool = True,
 ) -> tuple[str, list[Any]]:
     """One statement for the whole lookup: each key's persons in the scope (at most cap + 1 of
-    them, by the key's index range), keys shared by more than `cap` dropped, and on PostgreSQL,
+    them, by the key's index range), keys shared by more than `cap` dropped, the others taken
+    rarest first while their persons number at most `budget` in all (see LOOKUP_BUDGET), and
+    on PostgreSQL,
     for a query with weak keys, the persons whose name is similar by trigrams (pg_trgm, GIN
     index), which finds spellings beyond what the sound keys catch. It returns each candidate
     once with its profile and the person's wrapped data key. Only placeholders and numbers are
@@ -290,7 +306,7 @@ def _lookup_sql(
             params += [name, unit_ids, organisation_id, organisation_id, name]
         if not parts:
             return "", []
-        return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
+        return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap, budget]
     if not keys:
         return "", []
     scope = "unit_id IN ({})".format(", ".join(["%s"] * len(unit_ids)))
@@ -302,7 +318,7 @@ def _lookup_sql(
     for key in keys:
         params += [key, *scope_params, cap + 1]
     parts = [_KEY_PART.format(number=number, scope=scope) for number in range(len(keys))]
-    return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap]
+    return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap, budget]
 
 
 def candidate_profiles(
@@ -310,6 +326,7 @@ def candidate_profiles(
     unit_ids: list[int],
     organisation_id: int | None = None,
     cap: int = KEY_CAP,
+    budget: int = LOOKUP_BUDGET,
     *,
     by_keys: bool = True,
     by_trigrams: bool = True,
@@ -319,7 +336,13 @@ def candidate_profiles(
     if not unit_ids:
         return []
     sql, params = _lookup_sql(
-        record, list(unit_ids), organisation_id, cap, by_keys=by_keys, by_trigrams=by_trigrams
+        record,
+        list(unit_ids),
+        organisation_id,
+        cap,
+        budget,
+        by_keys=by_keys,
+        by_trigrams=by_trigrams,
     )
     if not sql:
         return []
@@ -333,9 +356,10 @@ def candidate_ids(
     unit_ids: list[int],
     organisation_id: int | None = None,
     cap: int = KEY_CAP,
+    budget: int = LOOKUP_BUDGET,
 ) -> set[int]:
     """Ids of persons in these units (and organisation, if given) sharing a key with the record."""
-    return {row[0] for row in candidate_profiles(record, unit_ids, organisation_id, cap)}
+    return {row[0] for row in candidate_profiles(record, unit_ids, organisation_id, cap, budget)}
 
 
 class _Scored:
@@ -400,8 +424,9 @@ def find_candidates(
         scored.add(candidate_profiles(record, scope.unit_ids, by_keys=False))
     results, undecided, model = scored.results, scored.undecided, scored.model
     # Without the unit: what shows a candidate needs only its id (a join and a model fewer).
+    # Unordered: they are sorted by weight below.
     persons = (
-        Person.objects.filter(pk__in=[*results, *undecided], merged_into__isnull=True)
+        Person.objects.filter(pk__in=[*results, *undecided], merged_into__isnull=True).order_by()
         if results or undecided
         else []
     )

@@ -14,7 +14,7 @@ from igor.audit.models import AuditEvent
 from igor.cases.actions import add_party
 from igor.cases.models import Party
 from igor.people import actions
-from igor.people.matching import find_candidates, record_of
+from igor.people.matching import candidate_ids, find_candidates, record_of
 from igor.people.models import DuplicatePair, Person, RepeatAlert
 from igor.people.scoring import make_record
 from igor.sharing import actions as sharing
@@ -269,3 +269,66 @@ def test_duplicates_merge_and_undo_with_audit(personas: Personas) -> None:
     assert Party.objects.get(pk=party.pk).person_id == second.pk
     assert AuditEvent.objects.filter(verb="undo_merge").exists()
     assert DuplicatePair.objects.get().status == "open"
+
+
+def test_the_lookup_keeps_the_rarest_keys_within_the_cap_and_the_budget(
+    personas: Personas,
+) -> None:
+    """The query "Karin Berg, born 1970-01-01" has four keys. Her surname with the month and
+    her given name with the month are shared by one person each (herself), the date by three,
+    the name by four (three namesakes born later)."""
+    officer = personas.police_a
+    karin = make_person(
+        officer, first_name="Karin", last_name="Berg", birth_date=datetime.date(1970, 1, 1)
+    )
+    same_day = [
+        make_person(
+            officer, first_name="Olof", last_name="Svensson", birth_date=datetime.date(1970, 1, 1)
+        )
+        for _ in range(2)
+    ]
+    namesakes = [
+        make_person(
+            officer, first_name="Karin", last_name="Berg", birth_date=datetime.date(1990, 6, 6)
+        )
+        for _ in range(3)
+    ]
+    query = make_record(given="Karin", surname="Berg", birth="1970-01-01")
+    units = [officer.units.get().pk]
+
+    def found(cap: int, budget: int) -> set[int]:
+        return candidate_ids(query, units, cap=cap, budget=budget)
+
+    everyone = {karin.pk, *(p.pk for p in same_day), *(p.pk for p in namesakes)}
+    assert found(cap=10, budget=10) == everyone
+    # The name (four persons) is over the cap; the rest fit the budget.
+    assert found(cap=3, budget=10) == {karin.pk, *(p.pk for p in same_day)}
+    # Within the cap, but the date's three would bring the total to five.
+    assert found(cap=3, budget=4) == {karin.pk}
+    # The budget drops the commonest keys first, whatever their order in the query.
+    assert found(cap=10, budget=5) == {karin.pk, *(p.pk for p in same_day)}
+    # The rarest key is kept even when it alone is over the budget.
+    by_name = make_record(given="Karin", surname="Berg")
+    assert candidate_ids(by_name, units, cap=10, budget=2) == {
+        karin.pk,
+        *(p.pk for p in namesakes),
+    }
+
+
+def test_a_person_sharing_two_keys_is_a_candidate_beyond_the_budget(personas: Personas) -> None:
+    """Query "Karin Berg, born 1970-01-01". Her given name with the month is the rarest key
+    (one person, Karin Berg born 1970-01-20); the surname with the month and the date have three
+    persons each. Lisa Berg, born on the date, shares both."""
+    officer = personas.police_a
+
+    def person(first: str, last: str, born: datetime.date) -> Person:
+        return make_person(officer, first_name=first, last_name=last, birth_date=born)
+
+    karin = person("Karin", "Berg", datetime.date(1970, 1, 20))
+    lisa = person("Lisa", "Berg", datetime.date(1970, 1, 1))
+    same_month = person("Nils", "Berg", datetime.date(1970, 1, 9))
+    same_day = [person("Olof", "Svensson", datetime.date(1970, 1, 1)) for _ in range(2)]
+    query = make_record(given="Karin", surname="Berg", birth="1970-01-01")
+    found = candidate_ids(query, [officer.units.get().pk], cap=10, budget=1)
+    assert found == {karin.pk, lisa.pk}
+    assert same_month.pk not in found and not {p.pk for p in same_day} & found
