@@ -55,7 +55,7 @@ KEY_CAP = 200
 # the keys taken so far number at most this (the rarest key is always kept), besides everyone who
 # shares two or more keys with the query. So the number of candidates to compare stays about the
 # same on a large register as on a small one, where plain capping lets it grow with the register.
-LOOKUP_BUDGET = 30
+LOOKUP_BUDGET = 10
 SHOWN_CLASSES = ("certain", "probable", "possible")
 HINT_CLASSES = ("certain", "probable")
 
