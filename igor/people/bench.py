@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 
 from igor.accounts.models import User
 from igor.lib.identity import IdentityKind, normalise_name
@@ -130,7 +130,10 @@ def warm_tables() -> None:
     names = [MatchKey._meta.db_table, MatchProfile._meta.db_table, Person._meta.db_table]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            try:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            except DatabaseError:  # a server without the contrib modules: measured cold
+                return
             cursor.execute(
                 "SELECT pg_prewarm(c.oid, 'read') FROM pg_class c WHERE c.relname = ANY(%s)"
                 " OR c.oid IN (SELECT i.indexrelid FROM pg_index i JOIN pg_class t"
@@ -138,9 +141,11 @@ def warm_tables() -> None:
                 [names, names],
             )
         return
-    with open(connection.settings_dict["NAME"], "rb") as database:
-        while database.read(1 << 20):
-            pass
+    path = Path(str(connection.settings_dict["NAME"]))
+    if path.is_file():  # not an in-memory database
+        with path.open("rb") as database:
+            while database.read(1 << 20):
+                pass
 
 
 def index_bytes() -> tuple[int | None, bool]:
