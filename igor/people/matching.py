@@ -286,9 +286,8 @@ def _lookup_sql(
 ) -> tuple[str, list[Any]]:
     """One statement for the whole lookup: each key's persons in the scope (at most cap + 1 of
     them, by the key's index range), keys shared by more than `cap` dropped, the others taken
-    rarest first while their persons number at most `budget` in all (see LOOKUP_BUDGET), and
-    on PostgreSQL,
-    for a query with weak keys, the persons whose name is similar by trigrams (pg_trgm, GIN
+    rarest first within `budget` (see LOOKUP_BUDGET and _LOOKUP), and on PostgreSQL, for a
+    query with weak keys, the persons whose name is similar by trigrams (pg_trgm, GIN
     index), which finds spellings beyond what the sound keys catch. It returns each candidate
     once with its profile and the person's wrapped data key. Only placeholders and numbers are
     formatted into the text; every value is a parameter. `by_keys` and `by_trigrams` choose the
