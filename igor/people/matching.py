@@ -51,11 +51,15 @@ from igor.sharing.policy import Scope, scope_for, sees_person
 # A key shared by more persons than this in one scope says little ("Johansson born 1980-05"):
 # it is skipped, so that a query reads at most this many index entries for each of its keys.
 KEY_CAP = 200
-# The lookup then takes its keys rarest first, and keeps a key's persons only while the persons of
-# the keys taken so far number at most this (the rarest key is always kept), besides everyone who
-# shares two or more keys with the query. So the number of candidates to compare stays about the
-# same on a large register as on a small one, where plain capping lets it grow with the register.
+# The real-time lookup (find_candidates) then takes its keys rarest first, and keeps a key's
+# persons only while the persons of the keys taken so far number at most this (the rarest key is
+# always kept), besides everyone who shares two or more keys with the query. So the number of
+# candidates to compare stays about the same on a large register as on a small one, where plain
+# capping lets it grow with the register. The model's training and the repeat check, which are
+# not waited for, read every key within the cap.
 LOOKUP_BUDGET = 10
+# No budget: more persons than the keys of a query can hold within the cap.
+_NO_BUDGET = 2**31 - 1
 SHOWN_CLASSES = ("certain", "probable", "possible")
 HINT_CLASSES = ("certain", "probable")
 
@@ -279,20 +283,21 @@ def _lookup_sql(
     unit_ids: list[int],
     organisation_id: int | None,
     cap: int,
-    budget: int,
+    budget: int | None,
     *,
     by_keys: bool = True,
     by_trigrams: bool = True,
 ) -> tuple[str, list[Any]]:
     """One statement for the whole lookup: each key's persons in the scope (at most cap + 1 of
     them, by the key's index range), keys shared by more than `cap` dropped, the others taken
-    rarest first within `budget` (see LOOKUP_BUDGET and _LOOKUP), and on PostgreSQL, for a
-    query with weak keys, the persons whose name is similar by trigrams (pg_trgm, GIN
-    index), which finds spellings beyond what the sound keys catch. It returns each candidate
+    rarest first within `budget` if one is given (see LOOKUP_BUDGET and _LOOKUP), and on
+    PostgreSQL, for a query with weak keys, the persons whose name is similar by trigrams
+    (pg_trgm, GIN index), which finds spellings beyond what the sound keys catch. It returns each candidate
     once with its profile and the person's wrapped data key. Only placeholders and numbers are
     formatted into the text; every value is a parameter. `by_keys` and `by_trigrams` choose the
     sources (an empty text when none applies)."""
     keys = sorted(query_keys(record, hasher)) if by_keys else []
+    limit = _NO_BUDGET if budget is None else budget
     if connection.vendor == "postgresql":
         parts: list[str] = []
         params: list[Any] = []
@@ -305,7 +310,7 @@ def _lookup_sql(
             params += [name, unit_ids, organisation_id, organisation_id, name]
         if not parts:
             return "", []
-        return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap, budget]
+        return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap, limit]
     if not keys:
         return "", []
     scope = "unit_id IN ({})".format(", ".join(["%s"] * len(unit_ids)))
@@ -317,7 +322,7 @@ def _lookup_sql(
     for key in keys:
         params += [key, *scope_params, cap + 1]
     parts = [_KEY_PART.format(number=number, scope=scope) for number in range(len(keys))]
-    return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap, budget]
+    return _LOOKUP.format(parts=" UNION ALL ".join(parts)), [*params, cap, limit]
 
 
 def candidate_profiles(
@@ -325,7 +330,7 @@ def candidate_profiles(
     unit_ids: list[int],
     organisation_id: int | None = None,
     cap: int = KEY_CAP,
-    budget: int = LOOKUP_BUDGET,
+    budget: int | None = None,
     *,
     by_keys: bool = True,
     by_trigrams: bool = True,
@@ -355,7 +360,7 @@ def candidate_ids(
     unit_ids: list[int],
     organisation_id: int | None = None,
     cap: int = KEY_CAP,
-    budget: int = LOOKUP_BUDGET,
+    budget: int | None = None,
 ) -> set[int]:
     """Ids of persons in these units (and organisation, if given) sharing a key with the record."""
     return {row[0] for row in candidate_profiles(record, unit_ids, organisation_id, cap, budget)}
@@ -415,7 +420,7 @@ def find_candidates(
     if not scope.works_with_cases or not record.has_content:
         return Candidates([], other_side=False)
     scored = _Scored(record, current_model(), set(exclude))
-    scored.add(candidate_profiles(record, scope.unit_ids, by_trigrams=False))
+    scored.add(candidate_profiles(record, scope.unit_ids, budget=LOOKUP_BUDGET, by_trigrams=False))
     if not scored.results and not scored.undecided and _asks_trigrams(record):
         # Only when the keys found nobody to show: the trigram search reads every person whose
         # name shares enough trigrams, tens of milliseconds for a common name, and it is there

@@ -301,6 +301,9 @@ def test_the_lookup_keeps_the_rarest_keys_within_the_cap_and_the_budget(
 
     everyone = {karin.pk, *(p.pk for p in same_day), *(p.pk for p in namesakes)}
     assert found(cap=10, budget=10) == everyone
+    # Without a budget (the model's training, the repeat check), every key within the cap.
+    assert candidate_ids(query, units, cap=10) == everyone
+    assert candidate_ids(query, units, cap=3) == {karin.pk, *(p.pk for p in same_day)}
     # The name (four persons) is over the cap; the rest fit the budget.
     assert found(cap=3, budget=10) == {karin.pk, *(p.pk for p in same_day)}
     # Within the cap, but the date's three would bring the total to five.
