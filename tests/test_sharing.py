@@ -714,7 +714,7 @@ def test_the_case_shows_what_is_shared_in_which_direction_on_what_basis_until_wh
         )
         text = page.content.decode()
         assert "What is shared" in text or "Vad som delas" in text
-        assert until.strftime("%Y-%m-%d") in text
+        assert timezone.localdate(until).isoformat() in text  # shown in local time
         assert str(personas.police_org_a) in text
 
 

@@ -221,7 +221,9 @@ def _gather(case_ids: list[int], now: datetime.datetime) -> _Gathered:
     ).values_list("measure__case_id", "occurred_at"):
         gathered.breaches[case_id].append(moment)
     held = (
-        ConferenceItem.objects.filter(case_id__in=case_ids, conference__held_on__lte=now.date())
+        ConferenceItem.objects.filter(
+            case_id__in=case_ids, conference__held_on__lte=timezone.localdate(now)
+        )
         .values("case_id")
         .annotate(day=Max("conference__held_on"))
     )
