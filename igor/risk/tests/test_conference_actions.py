@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from igor.audit.models import AuditEvent
+from igor.cases.actions import record_incident
 from igor.risk import actions
+from igor.risk.access import case_flags
 from igor.risk.models import ConferenceAction
 from igor.risk.tests.helpers import RiskWorld, risk_world
+from igor.sharing import policy
 from tests.personas import Personas, logged_in
 
 DAY = datetime.timedelta(days=1)
@@ -116,3 +120,30 @@ def test_overdue_actions_are_listed(world: RiskWorld) -> None:
     # Another unit sees nothing of it.
     other = logged_in(world.p.social_b).get("/risk/samrad/").content.decode()
     assert "Ansök om kontaktförbud" not in other
+
+
+def test_a_conference_held_today_counts_just_after_local_midnight(world: RiskWorld) -> None:
+    """At 00:30 in Stockholm it is still yesterday in UTC. A conference held today (local date)
+    has discussed an incident of three days ago; only the earlier conference's is past."""
+    stockholm = datetime.timezone(datetime.timedelta(hours=1))  # winter time, as on this date
+    half_past_midnight = datetime.datetime(2026, 11, 28, 0, 30, tzinfo=stockholm)
+    with time_machine.travel(half_past_midnight, tick=False):
+        officer = world.p.police_a
+        today = timezone.localdate()
+        assert today == datetime.date(2026, 11, 28) != timezone.now().date()
+        for held_on in (today - 10 * DAY, today):
+            meeting = actions.create_conference(
+                actor=officer, unit=world.p.unit_a, kind="huddle", held_on=held_on
+            )
+            actions.add_to_agenda(
+                actor=officer, conference=meeting, case=world.case, reasons=["high_level"]
+            )
+        before_the_incident = case_flags(policy.get_case_for(officer, world.case.pk))[0]
+        record_incident(
+            actor=officer,
+            case=world.case,
+            details={"occurred_at": timezone.now() - 3 * DAY, "kinds": ["physical"]},
+        )
+        flags, _ = case_flags(policy.get_case_for(officer, world.case.pk))
+        assert before_the_incident == []
+        assert "incident_after_conference" not in {flag.code for flag in flags}
