@@ -34,9 +34,13 @@ from igor.people.normalise import STREETS_CLOSE, canonical_given, skeleton
 from igor.people.scoring import (
     CLOSE,
     FIELDS,
+    GIVEN_DIFFERENT,
+    HOUSEHOLD_CEILING,
+    IDENTITY_AGREES,
     LEVELS,
     POSSIBLE,
     SIMILAR,
+    SURNAME_ALIKE,
     Comparison,
     MatchRecord,
     MatchResult,
@@ -570,7 +574,16 @@ class _Pairs:
         total = np.zeros(len(self.levels["identity"]))
         for name in FIELDS:
             total = total + weights.of(name, self.levels[name])
-        return total
+        return np.where(self._household() & (total > HOUSEHOLD_CEILING), HOUSEHOLD_CEILING, total)
+
+    def _household(self) -> NDArray[np.bool_]:
+        """`scoring.looks_like_household` of each pair (a missing level is -1 here)."""
+        levels = self.levels
+        return (
+            (levels["given"] == GIVEN_DIFFERENT)
+            & np.isin(levels["surname"], SURNAME_ALIKE)
+            & ~np.isin(levels["identity"], IDENTITY_AGREES)
+        )
 
     def comparison(self, row: int) -> Comparison:
         levels = tuple(

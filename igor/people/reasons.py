@@ -51,6 +51,10 @@ def _phrases(language: str | None) -> dict[tuple[str, str], str]:
         ("address", "different"): _("different address"),
         ("phone", "same"): _("same phone number"),
         ("phone", "different"): _("different phone number"),
+        ("household", "ceiling"): _(
+            "a different first name beside the same surname: perhaps another person of the"
+            " household, so not more than Possible"
+        ),
     }
 
 

@@ -265,6 +265,22 @@ DEFAULT_MODEL = Model(
 # alike are certain; a given name and the same building are probable.
 CERTAIN, PROBABLE, POSSIBLE = 20.0, 12.0, 6.0
 
+# Two persons of one household share a surname and an address, often a phone, and only their
+# given names tell them apart. The weights are added as if the fields were independent, so the
+# same surname and building outweigh a different given name: a tip about "Anna Ek, Ringvägen
+# 12" would be a probable match for Johan Ek, who lives there with her. Unless an identity
+# number agrees, such a pair is held just below probable: still shown, never suggested as her.
+HOUSEHOLD_CEILING = PROBABLE - 0.01
+SURNAME_ALIKE = (LEVELS["surname"].index("same"), LEVELS["surname"].index("shared"))
+GIVEN_DIFFERENT = LEVELS["given"].index("different")
+IDENTITY_AGREES = (LEVELS["identity"].index("same"), LEVELS["identity"].index("transposed"))
+
+
+def looks_like_household(levels: Sequence[int | None]) -> bool:
+    """A different given name beside the same surname, and no identity number that agrees."""
+    identity, surname, given = levels[0], levels[1], levels[2]
+    return given == GIVEN_DIFFERENT and surname in SURNAME_ALIKE and identity not in IDENTITY_AGREES
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -310,6 +326,9 @@ def score(comparison: Comparison, model: Model = DEFAULT_MODEL) -> MatchResult:
                 comparison.similarity.get(field_name),
             )
         )
+    if total > HOUSEHOLD_CEILING and looks_like_household(comparison.levels):
+        reasons.append(Reason("household", "ceiling", round(HOUSEHOLD_CEILING - total, 1)))
+        total = HOUSEHOLD_CEILING
     reasons.sort(key=lambda reason: -abs(reason.weight))
     odds = model.prior / (1 - model.prior) * 2.0 ** min(total, 60.0)
     return MatchResult(

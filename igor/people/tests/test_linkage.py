@@ -130,3 +130,21 @@ def test_several_workers_give_the_links_of_one() -> None:
     assert one == two
     found = sum(1 for item in one if item.result.match_class in ("certain", "probable"))
     assert found > 1200  # most copies are found again: the linkage did run
+
+
+def test_a_household_member_is_held_below_probable_and_not_taken_for_the_best() -> None:
+    """Johan Ek lives at Ringvägen 12; so does Anna Ek, the person asked about, whom the right
+    file also holds without an address. Johan's same surname and building would outweigh his
+    different first name; held below probable, he is not her best link."""
+    anna = make_record(given="Anna", surname="Ek", street="Ringvägen 12")
+    johan = make_record(given="Johan", surname="Ek", street="Ringvägen 12")
+    anna_elsewhere = make_record(given="Anna", surname="Ek")
+    right = [johan, anna_elsewhere]
+    (best,) = link([anna], Register(right), DEFAULT_MODEL, best_only=True)
+    assert (best.right, best.result.match_class) == (1, "probable")
+    every = list(link([anna], Register(right), DEFAULT_MODEL, best_only=False))
+    assert [(found.right, found.result.match_class) for found in every] == [
+        (1, "probable"),
+        (0, "possible"),
+    ]
+    assert every == _expected([anna], right, best_only=False)

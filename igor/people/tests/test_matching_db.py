@@ -335,3 +335,16 @@ def test_a_person_sharing_two_keys_is_a_candidate_beyond_the_budget(personas: Pe
     found = candidate_ids(query, [officer.units.get().pk], cap=10, budget=1)
     assert found == {karin.pk, lisa.pk}
     assert same_month.pk not in found and not {p.pk for p in same_day} & found
+
+
+def test_a_tip_about_her_does_not_suggest_the_man_she_lives_with(personas: Personas) -> None:
+    """The unit knows Johan Ek of Ringvägen 12. A tip names Anna Ek at the same address: he is
+    shown as a possible match at most, with the reason, never as probable."""
+    johan = _known(personas)
+    found = find_candidates(
+        personas.police_a, make_record(full_name="Anna Ek", street="Ringvägen 12")
+    )
+    (candidate,) = found.found
+    assert candidate.person.pk == johan.pk
+    assert candidate.result.match_class == "possible"
+    assert "household" in {reason.field for reason in candidate.result.reasons}

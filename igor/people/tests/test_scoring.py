@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from igor.people.scoring import (
     DEFAULT_MODEL,
     FIELDS,
+    HOUSEHOLD_CEILING,
     LEVELS,
     MatchRecord,
     compare,
@@ -95,6 +96,34 @@ def test_different_people_do_not_match() -> None:
     first = make_record(given="Anna", surname="Ek", birth="1985-04-12", phone="0701740605")
     second = make_record(given="Lars", surname="Berg", birth="1961-09-30", phone="0701740699")
     assert match(first, second).match_class == "unlikely"
+
+
+def test_a_household_member_is_never_more_than_possible() -> None:
+    """Anna and Johan Ek live at Ringvägen 12, with one phone; the same surname, building and
+    phone would make him a probable or certain match for her, and her twin Eva likewise."""
+    anna = make_record(
+        given="Anna", surname="Ek", birth="1985-04-12", street="Ringvägen 12", phone="0701740605"
+    )
+    johan = make_record(given="Johan", surname="Ek", street="Ringv. 12", phone="0701740605")
+    twin = make_record(given="Eva", surname="Eek", birth="1985-04-12", street="Ringvägen 12")
+    for other in (johan, twin):
+        result = match(anna, other)
+        assert (result.match_class, result.weight) == ("possible", HOUSEHOLD_CEILING)
+        assert ("household", "ceiling") in {(r.field, r.level) for r in result.reasons}
+        assert match(other, anna) == result
+
+
+def test_the_household_rule_leaves_agreeing_numbers_and_swapped_names_alone() -> None:
+    """An identity number that agrees outweighs the first name; a given name and surname
+    written the other way round are not a household's look (the surnames differ too)."""
+    anna = make_record(given="Anna", surname="Ek", identity="198504121230", street="Ringvägen 12")
+    as_nickname = make_record(given="Lotta", surname="Ek", identity="198504121230")
+    assert match(anna, as_nickname).match_class == "certain"
+    johan = make_record(given="Johan", surname="Ek", birth="1980-03-04", street="Ringvägen 12")
+    swapped = make_record(given="Ek", surname="Johan", birth="1980-03-04", street="Ringvägen 12")
+    result = match(johan, swapped)
+    assert result.match_class == "probable"
+    assert "household" not in {r.field for r in result.reasons}
 
 
 def _vector(rng: random.Random, matched: bool) -> tuple[int | None, ...]:
