@@ -292,8 +292,8 @@ def _lookup_sql(
     them, by the key's index range), keys shared by more than `cap` dropped, the others taken
     rarest first within `budget` if one is given (see LOOKUP_BUDGET and _LOOKUP), and on
     PostgreSQL, for a query with weak keys, the persons whose name is similar by trigrams
-    (pg_trgm, GIN index), which finds spellings beyond what the sound keys catch. It returns each candidate
-    once with its profile and the person's wrapped data key. Only placeholders and numbers are
+    (pg_trgm, GIN index), which finds spellings beyond what the sound keys catch. It returns
+    each candidate once with its profile and the person's wrapped data key. Only placeholders and numbers are
     formatted into the text; every value is a parameter. `by_keys` and `by_trigrams` choose the
     sources (an empty text when none applies)."""
     keys = sorted(query_keys(record, hasher)) if by_keys else []

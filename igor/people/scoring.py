@@ -274,12 +274,16 @@ HOUSEHOLD_CEILING = PROBABLE - 0.01
 SURNAME_ALIKE = (LEVELS["surname"].index("same"), LEVELS["surname"].index("shared"))
 GIVEN_DIFFERENT = LEVELS["given"].index("different")
 IDENTITY_AGREES = (LEVELS["identity"].index("same"), LEVELS["identity"].index("transposed"))
+_IDENTITY, _SURNAME, _GIVEN = (FIELDS.index(name) for name in ("identity", "surname", "given"))
 
 
 def looks_like_household(levels: Sequence[int | None]) -> bool:
     """A different given name beside the same surname, and no identity number that agrees."""
-    identity, surname, given = levels[0], levels[1], levels[2]
-    return given == GIVEN_DIFFERENT and surname in SURNAME_ALIKE and identity not in IDENTITY_AGREES
+    return (
+        levels[_GIVEN] == GIVEN_DIFFERENT
+        and levels[_SURNAME] in SURNAME_ALIKE
+        and levels[_IDENTITY] not in IDENTITY_AGREES
+    )
 
 
 @dataclass(frozen=True)
