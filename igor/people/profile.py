@@ -19,8 +19,10 @@ share a hash with a chance of about 1 in 10^14.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from igor.people.normalise import PartialDate, birth_agreement, identity_agreement
 from igor.people.scoring import (
@@ -38,16 +40,19 @@ SEPARATOR = "|"  # never in a folded name part, a digit string or a hex digest
 _ADDRESS = LEVELS["address"]
 
 
-@dataclass(frozen=True)
-class Profile:
-    given: tuple[str, ...]
-    surnames: tuple[str, ...]
-    given_forms: frozenset[str]
-    surname_forms: frozenset[str]
+class Profile(NamedTuple):
+    """A profile as it is stored: every field a text, so that reading one back is a split of its
+    row and no more (the lookup reads tens of them for every query). The comparisons work on
+    the texts and keep what they work out from them (`_names`, `_birth_level`)."""
+
+    given: str  # the name's parts, space-separated
+    surnames: str
+    given_forms: str  # their `name_forms`, sorted, space-separated
+    surname_forms: str
     identity: str  # 12 digits or ""
-    birth: PartialDate | None
+    birth: str  # PartialDate.iso() or ""
     phone: str  # keyed hashes, "" when missing
-    has_address: bool
+    has_address: str  # "a" when the record has an address, else ""
     street: str
     number: str
     postcode: str
@@ -65,14 +70,14 @@ def profile_of(
 ) -> Profile:
     address = record.address
     return Profile(
-        given=record.name.given,
-        surnames=record.name.surnames,
-        given_forms=name_forms(record.name.given, canonical=True),
-        surname_forms=name_forms(record.name.surnames, canonical=False),
+        given=" ".join(record.name.given),
+        surnames=" ".join(record.name.surnames),
+        given_forms=" ".join(sorted(name_forms(record.name.given, canonical=True))),
+        surname_forms=" ".join(sorted(name_forms(record.name.surnames, canonical=False))),
         identity=record.identity or "",
-        birth=record.birth,
+        birth=record.birth.iso() if record.birth else "",
         phone=_hash(hasher, "phone", record.phone or ""),
-        has_address=address is not None,
+        has_address="a" if address is not None else "",
         street=_hash(hasher, "street", address.street) if address else "",
         number=_hash(hasher, "number", address.number) if address else "",
         postcode=_hash(hasher, "postcode", address.postcode) if address else "",
@@ -81,47 +86,14 @@ def profile_of(
 
 
 def encode(profile: Profile) -> str:
-    return SEPARATOR.join(
-        (
-            " ".join(profile.given),
-            " ".join(profile.surnames),
-            " ".join(sorted(profile.given_forms)),
-            " ".join(sorted(profile.surname_forms)),
-            profile.identity,
-            profile.birth.iso() if profile.birth else "",
-            profile.phone,
-            "a" if profile.has_address else "",
-            profile.street,
-            profile.number,
-            profile.postcode,
-            profile.street_sealed,
-        )
-    )
+    return SEPARATOR.join(profile)
 
 
 def decode(text: str) -> Profile:
-    given, surnames, given_forms, surname_forms, identity, birth, phone, has_address, *rest = (
-        text.split(SEPARATOR)
-    )
-    street, number, postcode, street_sealed = rest
-    born = None
-    if birth:
-        parts = [int(part) for part in birth.split("-")]
-        born = PartialDate(*parts)
-    return Profile(
-        given=tuple(given.split()),
-        surnames=tuple(surnames.split()),
-        given_forms=frozenset(given_forms.split()),
-        surname_forms=frozenset(surname_forms.split()),
-        identity=identity,
-        birth=born,
-        phone=phone,
-        has_address=bool(has_address),
-        street=street,
-        number=number,
-        postcode=postcode,
-        street_sealed=street_sealed,
-    )
+    parts = text.split(SEPARATOR)
+    if len(parts) != len(Profile._fields):
+        raise ValueError(f"a match profile has {len(Profile._fields)} fields, not {len(parts)}")
+    return Profile(*parts)
 
 
 @dataclass(frozen=True)
@@ -175,6 +147,33 @@ _IDENTITY_LEVEL = {"same": 0, "transposed": 1, "near": 1}
 _BIRTH_LEVELS = LEVELS["birth"]
 
 
+# A query meets the same few thousand birth dates and names again and again, in the texts a
+# profile holds: what they give is kept by those texts, so a candidate costs a few lookups.
+@functools.lru_cache(maxsize=65536)
+def _birth_level(first: str, second: str) -> int:
+    return _BIRTH_LEVELS.index(birth_agreement(_partial_date(first), _partial_date(second)))
+
+
+def _partial_date(iso: str) -> PartialDate:
+    return PartialDate(*(int(part) for part in iso.split("-")))
+
+
+@functools.lru_cache(maxsize=65536)
+def _names(
+    first: str, second: str, canonical: bool, first_forms: str, second_forms: str
+) -> tuple[int, float]:
+    """`scoring.name_level` of two names as a profile holds them (parts and forms as texts)."""
+    found = name_level(
+        first.split(),
+        second.split(),
+        canonical,
+        frozenset(first_forms.split()),
+        frozenset(second_forms.split()),
+    )
+    assert found is not None  # both names have parts
+    return found
+
+
 def compare_profile(
     first: Profile, second: Profile, model: Model | None = None, floor: float | None = None
 ) -> ProfileComparison | None:
@@ -183,9 +182,7 @@ def compare_profile(
     identity = None
     if first.identity and second.identity:
         identity = _IDENTITY_LEVEL.get(identity_agreement(first.identity, second.identity), 2)
-    birth = None
-    if first.birth and second.birth:
-        birth = _BIRTH_LEVELS.index(birth_agreement(first.birth, second.birth))
+    birth = _birth_level(first.birth, second.birth) if first.birth and second.birth else None
     address = _address(first, second)
     phone = None
     if first.phone and second.phone:
@@ -206,10 +203,14 @@ def compare_profile(
         if bound < floor:
             return None
     similarity: dict[str, float] = {}
-    surname = name_level(
-        first.surnames, second.surnames, False, first.surname_forms, second.surname_forms
-    )
-    given = name_level(first.given, second.given, True, first.given_forms, second.given_forms)
+    surname = None
+    if first.surnames and second.surnames:
+        surname = _names(
+            first.surnames, second.surnames, False, first.surname_forms, second.surname_forms
+        )
+    given = None
+    if first.given and second.given:
+        given = _names(first.given, second.given, True, first.given_forms, second.given_forms)
     if surname is not None:
         similarity["surname"] = surname[1]
     if given is not None:
