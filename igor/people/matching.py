@@ -14,6 +14,7 @@ the profiles of igor/people/profile.py). Then the access policy decides what the
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +30,6 @@ from igor.people.blocking import index_keys, query_keys
 from igor.people.models import MatchKey, MatchModelEstimate, MatchProfile, Person
 from igor.people.normalise import Address, parse_address, streets_close
 from igor.people.profile import (
-    Profile,
     ProfileComparison,
     compare_profile,
     decode,
@@ -39,14 +39,16 @@ from igor.people.profile import (
 from igor.people.scoring import (
     DEFAULT_MODEL,
     POSSIBLE,
+    PROBABLE,
     MatchRecord,
     MatchResult,
     Model,
     make_record,
     match,
     score,
+    weight_of,
 )
-from igor.sharing.policy import Scope, scope_for, sees_person
+from igor.sharing.policy import Scope, scope_for, sees_person_by_ids
 
 # A key shared by more persons than this in one scope says little ("Johansson born 1980-05"):
 # it is skipped, so that a query reads at most this many index entries for each of its keys.
@@ -61,7 +63,6 @@ LOOKUP_BUDGET = 10
 # No budget: more persons than the keys of a query can hold within the cap.
 _NO_BUDGET = 2**31 - 1
 SHOWN_CLASSES = ("certain", "probable", "possible")
-HINT_CLASSES = ("certain", "probable")
 
 
 def hasher(value: str) -> str:
@@ -252,8 +253,9 @@ _TRIGRAM_PART = (
 # `shared` for the rarest key only. A person stays a candidate for a kept key (the rarest, or
 # within the budget), for sharing two or more keys, or for being found by trigrams (k = -1).
 _LOOKUP = (
-    "SELECT profile.person_id, profile.data, person.data_key FROM people_matchprofile profile"
-    " JOIN people_person person ON person.id = profile.person_id WHERE profile.person_id IN ("
+    "SELECT profile.person_id, profile.data, person.data_key, person.organisation_id,"
+    " person.unit_id FROM people_matchprofile profile JOIN people_person person"
+    " ON person.id = profile.person_id WHERE person.merged_into_id IS NULL AND profile.person_id IN ("
     " SELECT person_id FROM (SELECT person_id, k, shared,"
     " COUNT(*) OVER (ORDER BY shared, k) AS running"
     " FROM (SELECT person_id, k, COUNT(*) OVER (PARTITION BY k) AS shared"
@@ -334,8 +336,8 @@ def candidate_profiles(
     *,
     by_keys: bool = True,
     by_trigrams: bool = True,
-) -> list[tuple[int, str, str | None]]:
-    """(id, profile, wrapped data key) of the persons in these units (and organisation, if
+) -> list[tuple[int, str, str | None, int, int]]:
+    """(id, profile, wrapped data key, organisation, unit) of the persons in these units (and organisation, if
     given) that share a key with the record, in one round trip (see `_lookup_sql`)."""
     if not unit_ids:
         return []
@@ -366,40 +368,130 @@ def candidate_ids(
     return {row[0] for row in candidate_profiles(record, unit_ids, organisation_id, cap, budget)}
 
 
+@dataclass
+class _Found:
+    """A candidate whose profile may reach a shown class: its ids (enough for the access policy),
+    its comparison, and its weight, exact once the address is decided, until then a bound."""
+
+    pk: int
+    organisation_id: int
+    unit_id: int
+    compared: ProfileComparison
+    weight: float
+    street_sealed: str
+    stored_key: str | None
+
+    @property
+    def decided(self) -> bool:
+        return self.compared.address_options is None
+
+    @property
+    def rank(self) -> tuple[float, int]:
+        """Best first, as the candidates are shown: by the weight of `score`, then by id."""
+        return (-round(self.weight, 2), self.pk)
+
+
 class _Scored:
-    """Candidates' profiles compared with the query: those in a shown class, and those whose
-    class waits for a street that only the loaded person can tell."""
+    """Candidates' profiles compared with the query, keeping those that may reach a shown class.
+
+    `best` then walks them best first and stops as soon as no one left can enter the list or
+    change the hint for the other side. Only then does anything cost more than a comparison:
+    a street is opened (from the profile's seal, or the person) when its candidate comes up
+    undecided, and only the persons shown are loaded. Who the user may see is decided by the
+    ids the lookup returned."""
 
     def __init__(self, record: MatchRecord, model: Model, excluded: set[int]) -> None:
         self.record, self.model = record, model
         self.query = profile_of(record, hasher)
         self.seen = set(excluded)
-        self.results: dict[int, MatchResult] = {}
-        # Undecided, with no sealed street (a row without a data key): the loaded person tells.
-        self.undecided: dict[int, ProfileComparison] = {}
+        self.found: list[_Found] = []
 
-    def add(self, rows: Iterable[tuple[int, str, str | None]]) -> None:
-        for pk, data, stored_key in rows:
-            if pk not in self.seen:
-                self.seen.add(pk)
-                self._compare(pk, decode(data), stored_key)
+    def add(self, rows: Iterable[tuple[int, str, str | None, int, int]]) -> None:
+        for pk, data, stored_key, organisation_id, unit_id in rows:
+            if pk in self.seen:
+                continue
+            self.seen.add(pk)
+            profile = decode(data)
+            compared = compare_profile(self.query, profile, self.model, POSSIBLE)
+            if compared is None:
+                continue
+            weight = (
+                weight_of(compared.comparison, self.model)
+                if compared.address_options is None
+                else compared.bound(self.model)
+            )
+            if weight >= POSSIBLE:
+                found = _Found(
+                    pk,
+                    organisation_id,
+                    unit_id,
+                    compared,
+                    weight,
+                    profile.street_sealed,
+                    stored_key,
+                )
+                self.found.append(found)
 
-    def _compare(self, pk: int, profile: Profile, stored_key: str | None) -> None:
-        compared = compare_profile(self.query, profile, self.model, POSSIBLE)
-        if compared is None or compared.bound(self.model) < POSSIBLE:
-            return
-        if compared.address_options is None:
-            result = score(compared.comparison, self.model)
-        elif profile.street_sealed and stored_key:
-            assert self.record.address is not None
-            street = _open_street(profile.street_sealed, stored_key)
-            close = streets_close(self.record.address.street, street)
-            result = score(compared.decided(close), self.model)
-        else:
-            self.undecided[pk] = compared
-            return
-        if result.match_class in SHOWN_CLASSES:
-            self.results[pk] = result
+    def _decide(self, found: _Found) -> bool:
+        """Settle the address by the street's text; False when the person is gone (merged)."""
+        assert self.record.address is not None
+        if found.street_sealed and found.stored_key:
+            street = _open_street(found.street_sealed, found.stored_key)
+        else:  # a profile written without a key: the person tells
+            person = Person.objects.filter(pk=found.pk, merged_into__isnull=True).first()
+            address = address_of(person) if person is not None else None
+            if address is None:
+                return False
+            street = address.street
+        comparison = found.compared.decided(streets_close(self.record.address.street, street))
+        found.compared = ProfileComparison(comparison)
+        found.weight = weight_of(comparison, self.model)
+        return True
+
+    def any_shown(self) -> bool:
+        """Whether any candidate reaches a shown class, deciding undecided ones until one does
+        (those that fall short are dropped)."""
+        if any(found.decided for found in self.found):
+            return True
+        for found in sorted(self.found, key=lambda found: found.rank):
+            if self._decide(found) and found.weight >= POSSIBLE:
+                return True
+            self.found.remove(found)
+        return False
+
+    def best(self, scope: Scope, limit: int) -> Candidates:
+        heap = [(found.rank, index, found) for index, found in enumerate(self.found)]
+        heapq.heapify(heap)
+        shown: list[_Found] = []
+        other_side = False
+        while heap:
+            found = heap[0][2]
+            if len(shown) >= limit and (other_side or found.weight < PROBABLE):
+                break  # no one left can be shown, nor be a hint
+            _, index, found = heapq.heappop(heap)
+            if not found.decided:
+                if self._decide(found) and found.weight >= POSSIBLE:
+                    heapq.heappush(heap, (found.rank, index, found))
+                continue
+            if sees_person_by_ids(scope, found.pk, found.organisation_id, found.unit_id):
+                if len(shown) < limit:
+                    shown.append(found)
+            elif found.weight >= PROBABLE and found.organisation_id != scope.organisation_id:
+                other_side = True  # a certain or probable match the user may not see
+        # Unordered (they are in order already), and only the persons shown.
+        wanted = [found.pk for found in shown]
+        loaded = (
+            Person.objects.filter(pk__in=wanted, merged_into__isnull=True).order_by()
+            if wanted
+            else []
+        )
+        persons = {person.pk: person for person in loaded}
+        candidates = [
+            Candidate(persons[found.pk], score(found.compared.comparison, self.model))
+            for found in shown
+            if found.pk in persons
+        ]
+        return Candidates(candidates, other_side)
 
 
 def find_candidates(
@@ -413,44 +505,19 @@ def find_candidates(
     """The persons the user may see that may be the one described, best first, and whether the
     other agency of the user's units may know the person too (see the module docstring).
 
-    Candidates are compared by their profiles (igor/people/profile.py); a sealed street is
-    opened only for those that may reach a shown class, and only the persons in a shown class
-    are loaded. The result is `match()` on the full records."""
+    Candidates are compared by their profiles (igor/people/profile.py) and taken best first
+    (`_Scored.best`); the result is `match()` on the full records."""
     scope = scope or scope_for(user)
     if not scope.works_with_cases or not record.has_content:
         return Candidates([], other_side=False)
     scored = _Scored(record, current_model(), set(exclude))
     scored.add(candidate_profiles(record, scope.unit_ids, budget=LOOKUP_BUDGET, by_trigrams=False))
-    if not scored.results and not scored.undecided and _asks_trigrams(record):
-        # Only when the keys found nobody to show: the trigram search reads every person whose
-        # name shares enough trigrams, tens of milliseconds for a common name, and it is there
-        # for a misspelling that shares no key.
+    if _asks_trigrams(record) and not scored.any_shown():
+        # Only when the keys found nobody who may be shown: the trigram search reads every
+        # person whose name shares enough trigrams, tens of milliseconds for a common name, and
+        # it is there for a misspelling that shares no key.
         scored.add(candidate_profiles(record, scope.unit_ids, by_keys=False))
-    results, undecided, model = scored.results, scored.undecided, scored.model
-    # Without the unit: what shows a candidate needs only its id (a join and a model fewer).
-    # Unordered: they are sorted by weight below.
-    persons = (
-        Person.objects.filter(pk__in=[*results, *undecided], merged_into__isnull=True).order_by()
-        if results or undecided
-        else []
-    )
-    visible: list[Candidate] = []
-    other_side = False
-    for person in persons:
-        if person.pk in undecided:
-            address = address_of(person)
-            assert record.address is not None and address is not None
-            close = streets_close(record.address.street, address.street)
-            results[person.pk] = score(undecided[person.pk].decided(close), model)
-        result = results[person.pk]
-        if result.match_class not in SHOWN_CLASSES:
-            continue
-        if sees_person(scope, person):
-            visible.append(Candidate(person, result))
-        elif result.match_class in HINT_CLASSES and person.organisation_id != scope.organisation_id:
-            other_side = True
-    visible.sort(key=lambda candidate: (-candidate.result.weight, candidate.person.pk))
-    return Candidates(visible[:limit], other_side)
+    return scored.best(scope, limit)
 
 
 def find_for_person(user: User, person: Person, *, limit: int = 10) -> Candidates:

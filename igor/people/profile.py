@@ -178,7 +178,8 @@ def compare_profile(
     first: Profile, second: Profile, model: Model | None = None, floor: float | None = None
 ) -> ProfileComparison | None:
     """The comparison of two profiles. Given a model and a floor, None as soon as the weight
-    cannot reach the floor whatever the names (which are compared last, being the dearest)."""
+    cannot reach the floor: whatever the names (which are compared last, being the dearest),
+    or with them."""
     identity = None
     if first.identity and second.identity:
         identity = _IDENTITY_LEVEL.get(identity_agreement(first.identity, second.identity), 2)
@@ -211,6 +212,15 @@ def compare_profile(
     given = None
     if first.given and second.given:
         given = _names(first.given, second.given, True, first.given_forms, second.given_forms)
+    if model is not None and floor is not None and (surname or given):
+        # The bound again, with the names' own weights: most candidates end here (neighbours,
+        # namesakes), before anything is built for them.
+        if surname is not None:
+            bound += model.weight("surname", surname[0]) - model.best("surname")
+        if given is not None:
+            bound += model.weight("given", given[0]) - model.best("given")
+        if bound < floor:
+            return None
     if surname is not None:
         similarity["surname"] = surname[1]
     if given is not None:

@@ -314,25 +314,41 @@ def classify(weight: float) -> str:
     return "unlikely"
 
 
-def score(comparison: Comparison, model: Model = DEFAULT_MODEL) -> MatchResult:
+def _summed(levels: Sequence[int | None], model: Model) -> float:
     total = 0.0
-    reasons = []
-    for field_name, level in zip(FIELDS, comparison.levels, strict=True):
-        if level is None:
-            continue
-        weight = model.weight(field_name, level)
-        total += weight
-        reasons.append(
-            Reason(
-                field_name,
-                LEVELS[field_name][level],
-                round(weight, 1),
-                comparison.similarity.get(field_name),
-            )
+    for field_name, level in zip(FIELDS, levels, strict=True):
+        if level is not None:
+            total += model.weight(field_name, level)
+    return total
+
+
+def _held(summed: float, levels: Sequence[int | None]) -> float:
+    """The weight after the household ceiling."""
+    if summed > HOUSEHOLD_CEILING and looks_like_household(levels):
+        return HOUSEHOLD_CEILING
+    return summed
+
+
+def weight_of(comparison: Comparison, model: Model = DEFAULT_MODEL) -> float:
+    """The match weight of `score`, unrounded, without its reasons (for ranking candidates)."""
+    return _held(_summed(comparison.levels, model), comparison.levels)
+
+
+def score(comparison: Comparison, model: Model = DEFAULT_MODEL) -> MatchResult:
+    summed = _summed(comparison.levels, model)
+    total = _held(summed, comparison.levels)
+    reasons = [
+        Reason(
+            field_name,
+            LEVELS[field_name][level],
+            round(model.weight(field_name, level), 1),
+            comparison.similarity.get(field_name),
         )
-    if total > HOUSEHOLD_CEILING and looks_like_household(comparison.levels):
-        reasons.append(Reason("household", "ceiling", round(HOUSEHOLD_CEILING - total, 1)))
-        total = HOUSEHOLD_CEILING
+        for field_name, level in zip(FIELDS, comparison.levels, strict=True)
+        if level is not None
+    ]
+    if total < summed:
+        reasons.append(Reason("household", "ceiling", round(total - summed, 1)))
     reasons.sort(key=lambda reason: -abs(reason.weight))
     odds = model.prior / (1 - model.prior) * 2.0 ** min(total, 60.0)
     return MatchResult(

@@ -132,6 +132,41 @@ def test_the_other_organisation_never_gets_the_person_only_a_prompt(personas: Pe
     assert find_candidates(personas.social_a, query).ids == [known.pk]
 
 
+def test_a_full_list_still_tells_of_a_probable_match_on_the_other_side(
+    personas: Personas,
+) -> None:
+    """The lookup stops once nobody left can be shown or be a hint: a shorter list is the top of
+    the longer one, and a probable match the user may not see, ranked below the shown ones,
+    still sets the hint."""
+    born = datetime.date(1884, 6, 2)
+    own = [
+        make_person(
+            personas.social_a,
+            first_name="Johan",
+            last_name="Ek",
+            birth_date=born,
+            street_address=f"Götgatan {number}",
+        )
+        for number in (3, 5, 7)
+    ]
+    make_person(
+        personas.police_a,
+        first_name="Johan",
+        last_name="Ek",
+        birth_date=born,
+        street_address="Hornsgatan 50",
+    )
+    query = make_record(given="Johan", surname="Ek", birth=born.isoformat(), street="Götgatan 5")
+    everyone = find_candidates(personas.social_a, query)
+    assert sorted(everyone.ids) == sorted(person.pk for person in own)
+    assert everyone.ids[0] == own[1].pk  # the same address ranks first
+    shorter = find_candidates(personas.social_a, query, limit=2)
+    assert shorter.ids == everyone.ids[:2]
+    assert everyone.other_side is True and shorter.other_side is True
+    alone = make_record(given="Johan", surname="Ek", birth=born.isoformat())
+    assert find_candidates(personas.police_a, alone, limit=1).other_side is True
+
+
 def test_registering_shows_candidates_first_and_audits_the_lookup(personas: Personas) -> None:
     known = _known(personas)
     client = logged_in(personas.police_a)
