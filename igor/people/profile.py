@@ -31,8 +31,8 @@ from igor.people.scoring import (
     Comparison,
     MatchRecord,
     Model,
+    level_of_names,
     name_forms,
-    name_level,
 )
 
 Hasher = Callable[[str], str]
@@ -163,15 +163,13 @@ def _names(
     first: str, second: str, canonical: bool, first_forms: str, second_forms: str
 ) -> tuple[int, float]:
     """`scoring.name_level` of two names as a profile holds them (parts and forms as texts)."""
-    found = name_level(
-        first.split(),
-        second.split(),
+    return level_of_names(  # not through name_level's own cache: this one is in front of it
+        tuple(first.split()),
+        tuple(second.split()),
         canonical,
         frozenset(first_forms.split()),
         frozenset(second_forms.split()),
     )
-    assert found is not None  # both names have parts
-    return found
 
 
 def compare_profile(

@@ -122,16 +122,14 @@ def name_level(
     return _name_level(tuple(first), tuple(second), canonical, first_forms, second_forms)
 
 
-# The same few thousand names meet again and again (a common name is compared with every
-# candidate that shares a key with it), and the string similarities are most of a comparison.
-@functools.lru_cache(maxsize=32768)
-def _name_level(
+def level_of_names(
     first: tuple[str, ...],
     second: tuple[str, ...],
     canonical: bool,
     first_forms: frozenset[str] | None,
     second_forms: frozenset[str] | None,
 ) -> tuple[int, float]:
+    """`name_level` of two names that both have parts, worked out afresh."""
     if first == second:
         return 0, 1.0
     similarity = round(_similarity(first, second), 2)
@@ -148,6 +146,11 @@ def _name_level(
     if similarity >= SIMILAR:
         return 3, similarity
     return 4, similarity
+
+
+# The same few thousand names meet again and again (a common name is compared with every
+# candidate that shares a key with it), and the string similarities are most of a comparison.
+_name_level = functools.lru_cache(maxsize=32768)(level_of_names)
 
 
 @dataclass(frozen=True)
