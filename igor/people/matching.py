@@ -343,17 +343,20 @@ def _hits_sql(
     return " UNION ALL ".join(parts), params
 
 
+def _one_of(column: str, ids: list[int]) -> tuple[str, list[Any]]:
+    """A condition that the column holds one of the ids, and its parameters: one array on
+    PostgreSQL (one text whatever the number), a placeholder each on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    return "{} IN ({})".format(column, ", ".join(["%s"] * len(ids))), list(ids)
+
+
 def _profiles(person_ids: list[int]) -> list[tuple[int, str, str | None, int, int]]:
     if not person_ids:
         return []
-    params: list[Any]
-    if connection.vendor == "postgresql":
-        sql, params = _PROFILES.format(ids="profile.person_id = ANY(%s::bigint[])"), [person_ids]
-    else:
-        placeholders = ", ".join(["%s"] * len(person_ids))
-        sql, params = _PROFILES.format(ids=f"profile.person_id IN ({placeholders})"), person_ids
+    condition, params = _one_of("profile.person_id", person_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_PROFILES.format(ids=condition), params)
         return cursor.fetchall()
 
 
@@ -523,13 +526,8 @@ def _load_persons(person_ids: list[int]) -> dict[int, Person]:
     than a queryset: the ORM's compiling of it cost more than the rest of loading a few."""
     if not person_ids:
         return {}
-    table = Person._meta.db_table
-    params: list[Any]
-    if connection.vendor == "postgresql":
-        where, params = "id = ANY(%s::bigint[])", [person_ids]
-    else:
-        where, params = "id IN ({})".format(", ".join(["%s"] * len(person_ids))), person_ids
-    sql = f"SELECT * FROM {table} WHERE {where} AND merged_into_id IS NULL"  # noqa: S608
+    condition, params = _one_of("id", person_ids)
+    sql = f"SELECT * FROM {Person._meta.db_table} WHERE {condition} AND merged_into_id IS NULL"  # noqa: S608
     return {person.pk: person for person in Person.objects.raw(sql, params)}
 
 
