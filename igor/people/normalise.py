@@ -13,6 +13,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from rapidfuzz.distance import JaroWinkler
@@ -218,6 +219,16 @@ class IdentityNumber:
             return None
 
 
+_SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_today() -> datetime.date:
+    """Today's date in Sweden, whatever the server's clock zone: identity numbers and birth
+    dates are Swedish calendar dates, so a 10-digit number of someone born today reads right
+    in the hours around midnight too."""
+    return datetime.datetime.now(_SWEDEN).date()
+
+
 def normalise_identity(raw: str, *, today: datetime.date | None = None) -> IdentityNumber | None:
     """12 digits with century from "YYYYMMDD-NNNN", "YYMMDD-NNNN", "YYMMDD+NNNN" (100 years or
     older) and the same without separators or with spaces; None when it is not one (bad check
@@ -231,7 +242,7 @@ def normalise_identity(raw: str, *, today: datetime.date | None = None) -> Ident
     if not luhn_ok(date + serial):
         return None
     if century is None:
-        today = today or datetime.date.today()  # noqa: DTZ011 (a calendar date is meant)
+        today = today or swedish_today()
         year = 2000 + int(date[:2])
         if year > today.year or (year == today.year and date[2:] > today.strftime("%m%d")):
             year -= 100
@@ -345,7 +356,7 @@ def parse_birth_date(raw: str, *, today: datetime.date | None = None) -> Partial
         return None
     if found := _COMPACT_SHORT.match(text):
         short, month, day = (int(part) for part in found.groups())
-        today = today or datetime.date.today()  # noqa: DTZ011 (a calendar date is meant)
+        today = today or swedish_today()
         year = 2000 + short if 2000 + short <= today.year else 1900 + short
         return _valid(year, month, day)
     if found := _ISO.match(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,17 @@ def test_a_plus_sign_means_a_hundred_years_or_more() -> None:
     assert normalise_identity(old[2:8] + "-" + old[8:], today=TODAY).digits == "20" + old[2:]  # type: ignore[union-attr]
     young = number("20150412")
     assert normalise_identity(young[2:8] + "-" + young[8:], today=TODAY).digits == young  # type: ignore[union-attr]
+
+
+def test_the_century_of_a_10_digit_number_follows_the_swedish_calendar_around_midnight() -> None:
+    # 00:30 in Stockholm on 29 November is still 28 November on a server clock in UTC.
+    born_today = number("20261129")
+    short = born_today[2:8] + "-" + born_today[8:]
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 28, 23, 30, tzinfo=datetime.UTC), tick=False
+    ):
+        assert normalise_identity(short).digits == born_today  # type: ignore[union-attr]
+        assert parse_birth_date("261129") == parse_birth_date("2026-11-29")
 
 
 def test_a_coordination_number_keeps_its_day_plus_60_and_gives_the_birth_date() -> None:
