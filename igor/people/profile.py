@@ -33,6 +33,7 @@ from igor.people.scoring import (
     Model,
     level_of_names,
     name_forms,
+    summed_weight,
 )
 
 Hasher = Callable[[str], str]
@@ -106,10 +107,7 @@ class ProfileComparison:
 
     def bound(self, model: Model) -> float:
         """The match weight, or its highest possible value while the address is undecided."""
-        total = 0.0
-        for field_name, level in zip(FIELDS, self.comparison.levels, strict=True):
-            if level is not None:
-                total += model.weight(field_name, level)
+        total = summed_weight(self.comparison.levels, model)
         if self.address_options is not None:
             total += max(model.weight("address", level) for level in self.address_options)
         return total

@@ -317,7 +317,8 @@ def classify(weight: float) -> str:
     return "unlikely"
 
 
-def _summed(levels: Sequence[int | None], model: Model) -> float:
+def summed_weight(levels: Sequence[int | None], model: Model) -> float:
+    """The fields' weights added up, before the household ceiling (None levels count nothing)."""
     total = 0.0
     for field_name, level in zip(FIELDS, levels, strict=True):
         if level is not None:
@@ -334,11 +335,11 @@ def _held(summed: float, levels: Sequence[int | None]) -> float:
 
 def weight_of(comparison: Comparison, model: Model = DEFAULT_MODEL) -> float:
     """The match weight of `score`, unrounded, without its reasons (for ranking candidates)."""
-    return _held(_summed(comparison.levels, model), comparison.levels)
+    return _held(summed_weight(comparison.levels, model), comparison.levels)
 
 
 def score(comparison: Comparison, model: Model = DEFAULT_MODEL) -> MatchResult:
-    summed = _summed(comparison.levels, model)
+    summed = summed_weight(comparison.levels, model)
     total = _held(summed, comparison.levels)
     reasons = [
         Reason(
