@@ -57,3 +57,18 @@ def query_keys(record: MatchRecord, hasher: Hasher) -> set[str]:
         for last in record.name.surname_skeletons():
             keys.add(f"s:{last}|{birth.year:04d}{birth.day:02d}")
     return keys
+
+
+def building_name_keys(record: MatchRecord, hasher: Hasher) -> set[str]:
+    """A building with one of the names, for the register's index and the real-time lookup:
+    "Johan Ek, Ringvägen 12" then finds Johan (or an Ek) of that building among a few persons,
+    where the building's own key holds all its residents, and a large building's residents grow
+    with the register. The building's own key stays, so a person whose names are both written
+    differently is still found there. File linkage, which compares whole blocks at once, does
+    without them."""
+    building = record.address.building_key() if record.address is not None else ""
+    if not building:
+        return set()
+    names = [f"g{first}" for first in record.name.given_skeletons()[:2]]
+    names += [f"s{last}" for last in record.name.surname_skeletons()]
+    return {f"an:{hasher(f'{building}|{name}')}" for name in names}

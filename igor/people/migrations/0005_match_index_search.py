@@ -19,7 +19,7 @@ def drop_trigram_index(apps, schema_editor):
 
 
 def index_existing(apps, schema_editor):
-    # The index is derived data, built with the current code (as `igor match_index` does), which
+    # The index is derived data, built with the current code (as the demo loader does), which
     # also writes the match profiles of 0006: so it is built there, once their table exists.
     return
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def profile_existing(apps, schema_editor):
     # Derived data: the match keys and profiles of every person, written with the current code
-    # (as `igor match_index` does). Should a later migration change the person table, this call
+    # (as the demo loader does). Should a later migration change the person table, this call
     # moves to that migration, after the change, since the current code expects it.
     from igor.people.matching import rebuild_index
 

@@ -372,6 +372,52 @@ def test_a_person_sharing_two_keys_is_a_candidate_beyond_the_budget(personas: Pe
     assert same_month.pk not in found and not {p.pk for p in same_day} & found
 
 
+def test_a_building_and_a_name_find_the_resident_among_more_than_the_budget(
+    personas: Personas,
+) -> None:
+    """Twelve persons live at Ringvägen 12, more than the budget: "Johan, Ringvägen 12" finds
+    Johan by the building with his name alone, where the building's key holds them all. Names
+    nobody there has fall back on the building, the rarest key they hit."""
+    officer = personas.police_a
+    residents = [
+        make_person(officer, first_name=first, last_name="Lind", street_address="Ringvägen 12")
+        for first in ("Anna", "Bertil", "Cecilia", "David", "Eva", "Filip")
+    ]
+    residents += [
+        make_person(officer, first_name=first, last_name="Holm", street_address="Ringvägen 12")
+        for first in ("Gunnar", "Helena", "Ivar", "Maria", "Karl")
+    ]
+    johan = make_person(officer, first_name="Johan", last_name="Ek", street_address="Ringvägen 12")
+    elsewhere = make_person(officer, first_name="Johan", last_name="Ek", street_address="Åsgatan 3")
+    units = [officer.units.get().pk]
+
+    def found(**query: str) -> set[int]:
+        return candidate_ids(make_record(street="Ringv. 12", **query), units, budget=3)
+
+    assert found(full_name="Johan") == {johan.pk}
+    # Johan Ek of Åsgatan shares only the name, a commoner key than the building with a name.
+    assert found(full_name="Johan Ek") == {johan.pk}
+    assert elsewhere.pk in candidate_ids(make_record(full_name="Johan Ek"), units, budget=3)
+    assert found(full_name="Bertil Holm") == {p.pk for p in residents if p.last_name == "Holm"} | {
+        residents[1].pk
+    }
+    assert found(full_name="Sven Ström") == {johan.pk, *(p.pk for p in residents)}
+
+
+def test_the_lookup_skips_keys_over_its_cap_which_the_repeat_check_reads(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = personas.police_a
+    namesakes = [
+        make_person(officer, first_name="Karin", last_name="Berg", street_address="")
+        for _ in range(4)
+    ]
+    monkeypatch.setattr("igor.people.matching.LOOKUP_CAP", 3)
+    query = make_record(given="Karin", surname="Berg")
+    assert find_candidates(officer, query).found == []
+    assert candidate_ids(query, [officer.units.get().pk]) == {p.pk for p in namesakes}
+
+
 def test_a_tip_about_her_does_not_suggest_the_man_she_lives_with(personas: Personas) -> None:
     """The unit knows Johan Ek of Ringvägen 12. A tip names Anna Ek at the same address: he is
     shown as a possible match at most, with the reason, never as probable."""
