@@ -59,6 +59,18 @@ def query_keys(record: MatchRecord, hasher: Hasher) -> set[str]:
     return keys
 
 
+def register_keys(record: MatchRecord, hasher: Hasher) -> set[str]:
+    """The keys a person is filed under in the register's index: `index_keys`, and the building
+    with each name."""
+    return index_keys(record, hasher) | building_name_keys(record, hasher)
+
+
+def lookup_keys(record: MatchRecord, hasher: Hasher) -> set[str]:
+    """The keys the real-time lookup reads in the register's index: `query_keys`, and the
+    building with each name."""
+    return query_keys(record, hasher) | building_name_keys(record, hasher)
+
+
 def building_name_keys(record: MatchRecord, hasher: Hasher) -> set[str]:
     """A building with one of the names, for the register's index and the real-time lookup:
     "Johan Ek, Ringvägen 12" then finds Johan (or an Ek) of that building among a few persons,

@@ -26,7 +26,7 @@ from django.utils.crypto import salted_hmac
 
 from igor.accounts.models import User
 from igor.lib.crypto import DATA_KEY_FIELD, open_data_key, seal, unseal
-from igor.people.blocking import building_name_keys, index_keys, query_keys
+from igor.people.blocking import lookup_keys, register_keys
 from igor.people.models import MatchKey, MatchModelEstimate, MatchProfile, Person
 from igor.people.normalise import Address, parse_address, streets_close
 from igor.people.profile import (
@@ -98,12 +98,6 @@ def address_of(person: Person) -> Address | None:
     return parse_address(person.street_address, person.postal_code)
 
 
-def _filed_keys(record: MatchRecord) -> set[str]:
-    """The keys a person is filed under in the register: those of file linkage, and a building
-    with each name (see `building_name_keys`)."""
-    return index_keys(record, hasher) | building_name_keys(record, hasher)
-
-
 def _index_rows(person: Person) -> tuple[list[MatchKey], MatchProfile | None]:
     """A person's keys and profile; none for a merged person."""
     if person.merged_into_id is not None:
@@ -116,7 +110,7 @@ def _index_rows(person: Person) -> tuple[list[MatchKey], MatchProfile | None]:
             unit_id=person.unit_id,
             key=key,
         )
-        for key in sorted(_filed_keys(record))
+        for key in sorted(register_keys(record, hasher))
     ]
     profile = profile_of(record, hasher, _sealer(person))
     return keys, MatchProfile(person_id=person.pk, data=encode(profile))
@@ -323,9 +317,7 @@ def _hits_sql(
     finds spellings beyond what the sound keys catch (key number -1). Only placeholders and
     numbers are formatted into the text; every value is a parameter. `by_keys` and
     `by_trigrams` choose the sources (an empty text when none applies)."""
-    keys = (
-        sorted(query_keys(record, hasher) | building_name_keys(record, hasher)) if by_keys else []
-    )
+    keys = sorted(lookup_keys(record, hasher)) if by_keys else []
     if connection.vendor == "postgresql":
         parts: list[str] = []
         params: list[Any] = []
